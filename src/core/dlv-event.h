@@ -56,7 +56,8 @@ struct _DlvEventPage
   GPtrArray *events;       /* element-type DlvEvent, owned */
   char *next_cursor;       /* committed with the events; NULL keeps the old one */
   gboolean more;           /* TRUE: fetch again now; FALSE: poll later */
-  guint skipped;           /* malformed items skipped, with a warning each */
+  guint skipped;           /* malformed items skipped */
+  guint repaired;          /* 1 when invalid UTF-8 in the page was replaced */
 };
 
 #define DLV_TYPE_EVENT_PAGE (dlv_event_page_get_type ())

@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "dlv-json-util.h"
+#include "dlv-provider.h"
 
 /* Remote strings are capped: a 10 MB "reason" is someone else's bug. */
 #define MAX_STRING_BYTES (64 * 1024)
@@ -145,4 +147,96 @@ dlv_json_path_object (JsonObject *object,
   va_end (args);
 
   return object;
+}
+
+/* Deepest nesting of arrays and objects, strings skipped; stops counting
+ * past @limit. */
+static guint
+nesting_depth (const char *data,
+               gsize       length,
+               guint       limit)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0, deepest = 0;
+
+  for (gsize i = 0; i < length && deepest <= limit; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        deepest = MAX (deepest, ++depth);
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return deepest;
+}
+
+/**
+ * dlv_json_load:
+ * @data: a provider's response body
+ * @length: its length, or -1 when NUL-terminated
+ * @repaired: (out) (optional): set to 1 when invalid UTF-8 was replaced
+ *
+ * Parses a response the way every provider parser should: too large or too
+ * deeply nested documents are refused, and invalid UTF-8 is replaced by
+ * U+FFFD instead of losing the whole page to one bad byte.
+ *
+ * Returns: (transfer full): the parser holding the document, or %NULL with
+ *   @error set (DLV_PROVIDER_ERROR_BAD_RESPONSE)
+ */
+JsonParser *
+dlv_json_load (const char  *data,
+               gssize       length,
+               guint       *repaired,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree char *valid = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len = length < 0 ? strlen (data) : (gsize) length;
+
+  if (repaired != NULL)
+    *repaired = 0;
+
+  if (len > DLV_JSON_MAX_BYTES)
+    {
+      g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
+                   "The response is too large (%" G_GSIZE_FORMAT " bytes)", len);
+      return NULL;
+    }
+
+  if (nesting_depth (data, len, DLV_JSON_MAX_DEPTH) > DLV_JSON_MAX_DEPTH)
+    {
+      g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
+                   "The response is nested too deeply to be an events page");
+      return NULL;
+    }
+
+  if (!g_utf8_validate_len (data, len, NULL))
+    {
+      valid = g_utf8_make_valid (data, len);
+      data = valid;
+      len = strlen (valid);
+      if (repaired != NULL)
+        *repaired = 1;
+    }
+
+  if (!json_parser_load_from_data (parser, data, len, &local_error))
+    {
+      g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
+                   "The response is not valid JSON: %s", local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&parser);
 }

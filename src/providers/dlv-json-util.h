@@ -25,6 +25,15 @@ gboolean     dlv_json_get_int     (JsonObject  *object,
 gboolean     dlv_json_get_double  (JsonObject  *object,
                                    const char  *member,
                                    double      *value);
+/* Largest page accepted, and deepest nesting: json-glib recurses per level
+ * and a hostile page nested a hundred thousand deep would crash it. */
+#define DLV_JSON_MAX_BYTES (64 * 1024 * 1024)
+#define DLV_JSON_MAX_DEPTH 64
+
+JsonParser  *dlv_json_load        (const char  *data,
+                                   gssize       length,
+                                   guint       *repaired,
+                                   GError     **error);
 JsonObject  *dlv_json_path_object (JsonObject  *object,
                                    const char  *first,
                                    ...) G_GNUC_NULL_TERMINATED;

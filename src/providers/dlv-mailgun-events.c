@@ -259,18 +259,15 @@ dlv_mailgun_parse_events_page (const char  *data,
                                gboolean     keep_raw,
                                GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(DlvEventPage) page = NULL;
-  g_autoptr(GError) local_error = NULL;
   JsonNode *root;
   JsonArray *items;
+  guint repaired;
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                   "Mailgun sent a page that is not valid JSON: %s", local_error->message);
-      return NULL;
-    }
+  parser = dlv_json_load (data, length, &repaired, error);
+  if (parser == NULL)
+    return NULL;
 
   root = json_parser_get_root (parser);
   items = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
@@ -283,6 +280,7 @@ dlv_mailgun_parse_events_page (const char  *data,
     }
 
   page = dlv_event_page_new ();
+  page->repaired = repaired;
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       JsonNode *node = json_array_get_element (items, i);
