@@ -117,18 +117,27 @@ append_filter (GString                *where,
 {
   DlvRecipientGroup group;
 
+  const char *unindexed = "";
+
   g_string_append (where, " WHERE 1");
   if (filter == NULL)
     return;
 
+  /* Problem statuses are a few per cent of the mail: their index beats the
+   * group, domain or campaign index, which SQLite prefers because it is
+   * already sorted. A unary + keeps it off those (295 ms -> 10 ms at 1M). */
   if (with_status && filter->statuses != 0)
-    append_status_filter (where, filter->statuses);
+    {
+      append_status_filter (where, filter->statuses);
+      if (!(filter->statuses & STATUS_BIT (DELIVERED)))
+        unindexed = "+";
+    }
   if (filter->domain != NULL && dlv_recipient_group_from_string (filter->domain, &group))
-    g_string_append (where, " AND m.recipient_group = :group");
+    g_string_append_printf (where, " AND %sm.recipient_group = :group", unindexed);
   else if (filter->domain != NULL)
-    g_string_append (where, " AND m.recipient_domain = lower (:domain)");
+    g_string_append_printf (where, " AND %sm.recipient_domain = lower (:domain)", unindexed);
   if (filter->campaign != NULL)
-    g_string_append (where, " AND m.campaign = :campaign");
+    g_string_append_printf (where, " AND %sm.campaign = :campaign", unindexed);
   if (filter->search != NULL && filter->search[0] != '\0' && use_text_index (filter->search))
     g_string_append (where, " AND m.id IN (SELECT rowid FROM message_text"
                             " WHERE message_text MATCH :phrase)");
