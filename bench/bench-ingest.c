@@ -357,7 +357,12 @@ main (int   argc,
 
       bytes += strlen (json);
       g_ptr_array_add (pages, json);
-      g_ptr_array_add (normalized, dlv_mailgun_parse_events_page (json, -1, TRUE, NULL));
+      g_autoptr(GError) error = NULL;
+      DlvEventPage *page = dlv_mailgun_parse_events_page (json, -1, TRUE, &error);
+
+      if (page == NULL)
+        g_error ("page %u: %s", n, error->message);
+      g_ptr_array_add (normalized, page);
     }
 
   g_print ("ingest benchmark: %u events in %u Mailgun pages, %.1f MB of JSON\n",

@@ -164,6 +164,26 @@ test_deep_nesting_refused (void)
   g_assert_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE);
 }
 
+/* A full page of 300 items, nested like every real one, is not "deep". */
+static void
+test_full_page (void)
+{
+  GString *json = g_string_new ("{\"items\": [");
+  g_autoptr(DlvEventPage) page = NULL;
+
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (json, "%s{\"id\":\"e%u\",\"event\":\"delivered\",\"timestamp\":%u,"
+                            "\"delivery-status\":{\"code\":250},\"tags\":[\"a\"],"
+                            "\"message\":{\"headers\":{\"message-id\":\"m%u@x\"}}}",
+                            i ? "," : "", i, 1000 + i, i);
+  g_string_append (json, "], \"paging\": {\"next\": \"https://api.mailgun.net/v3/x/events/n\"}}");
+
+  page = parse (json->str);
+  g_string_free (json, TRUE);
+  g_assert_cmpuint (page->events->len, ==, 300);
+  g_assert_cmpuint (page->skipped, ==, 0);
+}
+
 static void
 test_invalid_utf8_repaired (void)
 {
@@ -205,6 +225,7 @@ main (int   argc,
   g_test_add_func ("/dlv/mailgun/bad-items", test_bad_items_skipped);
   g_test_add_func ("/dlv/mailgun/huge-string", test_huge_string_capped);
   g_test_add_func ("/dlv/mailgun/deep-nesting", test_deep_nesting_refused);
+  g_test_add_func ("/dlv/mailgun/full-page", test_full_page);
   g_test_add_func ("/dlv/mailgun/invalid-utf8", test_invalid_utf8_repaired);
   g_test_add_func ("/dlv/mailgun/not-a-page", test_not_a_page);
 

@@ -173,7 +173,10 @@ nesting_depth (const char *data,
       else if (c == '"')
         in_string = TRUE;
       else if (c == '[' || c == '{')
-        deepest = MAX (deepest, ++depth);
+        {
+          depth++;
+          deepest = MAX (deepest, depth);
+        }
       else if ((c == ']' || c == '}') && depth > 0)
         depth--;
     }
