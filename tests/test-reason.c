@@ -165,6 +165,10 @@ test_codes (void)
     /* the code followed by its enhanced code wins over an earlier bare number */
     { "host said (450) then 421 4.7.0 Try again later", 421, "4.7.0" },
     { "dsn=4.0.0, stat=Deferred: 421 4.7.0 [TSS04]", 421, "4.7.0" },
+    /* RFC 3463 subjects stop at 7: Yahoo's diagnostics are not statuses */
+    { "451 mx.example Resources temporarily unavailable. Please try again later [#4.16.1].", 451,
+      "" },
+    { "421 4.16.55 [TS01] Messages from 192.0.2.1 temporarily deferred", 421, "" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -247,6 +251,24 @@ test_precedence (void)
       DLV_REASON_ORIGIN_PREEMPTIVE, DLV_REASON_CAUSE_ISP_HOURLY_LIMIT },
     { "Internal Server Error",
       DLV_REASON_ORIGIN_INTERNAL, DLV_REASON_CAUSE_INTERNAL_ERROR },
+    /* …but over SMTP it is the receiver's own trouble */
+    { "451 4.3.2 Internal server error", DLV_REASON_ORIGIN_RECIPIENT,
+      DLV_REASON_CAUSE_SERVER_UNAVAILABLE },
+    { "451 Internal server error, too many connections", DLV_REASON_ORIGIN_RECIPIENT,
+      DLV_REASON_CAUSE_RATE_LIMITED },
+    /* Postfix's "refused to talk to me" says nothing about the cause */
+    { "host mx.example[192.0.2.1] refused to talk to me: 421 Message from 192.0.2.2 temporarily "
+      "deferred", DLV_REASON_ORIGIN_RECIPIENT, DLV_REASON_CAUSE_SERVER_UNAVAILABLE },
+    /* words that look like a later sign but mean something else */
+    { "450 4.7.3 Organization queue quota exceeded.", DLV_REASON_ORIGIN_RECIPIENT,
+      DLV_REASON_CAUSE_RATE_LIMITED },
+    { "451 4.5.0 Error in processing, id=1-01, virus_scan FAILED", DLV_REASON_ORIGIN_RECIPIENT,
+      DLV_REASON_CAUSE_SERVER_UNAVAILABLE },
+    { "421 4.4.0 [internal] no MXs for this domain could be reached at this time",
+      DLV_REASON_ORIGIN_RECIPIENT, DLV_REASON_CAUSE_SERVER_UNAVAILABLE },
+    { "421 4.3.4 allocated resources exceeded", DLV_REASON_ORIGIN_RECIPIENT,
+      DLV_REASON_CAUSE_SERVER_UNAVAILABLE },
+    { "451 Invalid Recipient", DLV_REASON_ORIGIN_RECIPIENT, DLV_REASON_CAUSE_UNKNOWN },
     /* specific text over the enhanced code */
     { "451 4.7.1 Recipient address rejected: greylisted, try again in 5 minutes",
       DLV_REASON_ORIGIN_RECIPIENT, DLV_REASON_CAUSE_GREYLISTING },
@@ -280,6 +302,12 @@ test_precedence (void)
     { "Boîte aux lettres pleine", DLV_REASON_ORIGIN_RECIPIENT, DLV_REASON_CAUSE_MAILBOX_FULL },
     { "Zu viele Verbindungen von Ihrer IP-Adresse", DLV_REASON_ORIGIN_RECIPIENT,
       DLV_REASON_CAUSE_RATE_LIMITED },
+    { "Temporärer Fehler, bitte später noch einmal versuchen", DLV_REASON_ORIGIN_RECIPIENT,
+      DLV_REASON_CAUSE_SERVER_UNAVAILABLE },
+    { "La boîte aux lettres du destinataire est pleine", DLV_REASON_ORIGIN_RECIPIENT,
+      DLV_REASON_CAUSE_MAILBOX_FULL },
+    { "Servicio temporalmente no disponible", DLV_REASON_ORIGIN_RECIPIENT,
+      DLV_REASON_CAUSE_SERVER_UNAVAILABLE },
     { "Too old", DLV_REASON_ORIGIN_UNKNOWN, DLV_REASON_CAUSE_UNKNOWN },
     { "hello world", DLV_REASON_ORIGIN_UNKNOWN, DLV_REASON_CAUSE_UNKNOWN },
   };

@@ -7,10 +7,12 @@
  * shared/reference/deferral-taxonomy.md; precedence, strongest first:
  *
  *   1. the sending provider's own pacing sentence ("IPs reached ISP-suggested hourly limits");
- *   2. "Internal Server Error" from the provider;
- *   3. specific text signs, in this order: greylisting, mailbox full, content, reputation,
+ *   2. "Internal Server Error" from the provider (only when the text carries no reply code: a
+ *      receiver that says it over SMTP is a receiver in trouble);
+ *   3. specific text signs, in this order: phrases that merely look like a later sign ("sending
+ *      quota" is not a full mailbox), greylisting, mailbox full, content, reputation,
  *      authentication, stated requirements (TLS, message format), DNS, weaker suspicion signs,
- *      rate, an explicit policy statement;
+ *      rate, a bad or closed address, an explicit policy statement;
  *   4. specific enhanced codes (4.2.2, 4.2.1, 4.4.3, Gmail's 4.7.2x authentication codes …);
  *   5. generic "server unavailable" text (busy, timed out, try again later …);
  *   6. generic enhanced codes (4.3.x, 4.4.x, 4.7.x);
@@ -49,6 +51,7 @@ typedef enum
 {
   TIER_PREEMPTIVE,
   TIER_INTERNAL,
+  TIER_OVERRIDE,
   TIER_GREYLISTING,
   TIER_MAILBOX,
   TIER_CONTENT,
@@ -58,6 +61,7 @@ typedef enum
   TIER_DNS,
   TIER_SUSPICION,
   TIER_RATE,
+  TIER_ADDRESS,
   TIER_POLICY,
   TIER_UNAVAILABLE,
   TIER_VAGUE,
@@ -65,6 +69,10 @@ typedef enum
 } Tier;
 
 #define C(name) DLV_REASON_CAUSE_##name
+
+/* A phrase that says nothing about the cause but contains a word that would ("refused to talk
+ * to me" is Postfix's wording for any refused greeting). It hides the signs inside it, no more. */
+#define NEUTRAL ((DlvReasonCause) 0xff)
 
 /* SendGrid's own sentences; the earliest one in the text wins (a wrapper may list several). */
 static const Sign preemptive_signs[] = {
@@ -83,6 +91,19 @@ static const Sign internal_signs[] = {
   { "internal server error", C (INTERNAL_ERROR) },
 };
 
+/* Phrases that contain a later tier's sign but mean something else; listed first so they win. */
+static const Sign override_signs[] = {
+  /* A sender's own quota, or a whole organisation's queue, is a rate limit, not a full mailbox. */
+  { "sending quota", C (RATE_LIMITED) },
+  { "quota for sending", C (RATE_LIMITED) },
+  { "queue quota", C (RATE_LIMITED) },
+  /* amavis: the virus scanner broke, the message was not found infected */
+  { "virus_scan failed", C (SERVER_UNAVAILABLE) },
+  { "scanners failed", C (SERVER_UNAVAILABLE) },
+  /* The sender's behaviour, though it names spam messages, which alone would be about content */
+  { "sending spam", C (REPUTATION) },
+};
+
 static const Sign greylisting_signs[] = {
   { "greylist", C (GREYLISTING) },
   { "graylist", C (GREYLISTING) },
@@ -98,9 +119,6 @@ static const Sign greylisting_signs[] = {
 };
 
 static const Sign mailbox_signs[] = {
-  /* A sender's own quota is a rate limit; listed here so it beats "quota exceeded". */
-  { "sending quota", C (RATE_LIMITED) },
-  { "quota for sending", C (RATE_LIMITED) },
   { "mailbox full", C (MAILBOX_FULL) },
   { "mailbox is full", C (MAILBOX_FULL) },
   { "mailbox has exceeded", C (MAILBOX_FULL) },
@@ -135,6 +153,10 @@ static const Sign mailbox_signs[] = {
   { "exceeded his quota", C (MAILBOX_FULL) },
   { "exceeded her quota", C (MAILBOX_FULL) },
   { "exceeded their quota", C (MAILBOX_FULL) },
+  { "its quota", C (MAILBOX_FULL) },
+  { "storage quota", C (MAILBOX_FULL) },
+  { "storage limit", C (MAILBOX_FULL) },
+  { "mailbox is over", C (MAILBOX_FULL) },
   { "disk quota", C (MAILBOX_FULL) },
   { "mail quota", C (MAILBOX_FULL) },
   { "user is over", C (MAILBOX_FULL) },
@@ -152,6 +174,7 @@ static const Sign mailbox_signs[] = {
   { "quota depasse", C (MAILBOX_FULL) },
   { "quota dépassé", C (MAILBOX_FULL) },
   { "espace insuffisant", C (MAILBOX_FULL) },
+  { "est pleine", C (MAILBOX_FULL) },
   /* German */
   { "postfach voll", C (MAILBOX_FULL) },
   { "postfach ist voll", C (MAILBOX_FULL) },
@@ -160,16 +183,24 @@ static const Sign mailbox_signs[] = {
   { "speicherplatz", C (MAILBOX_FULL) },
   { "quota überschritten", C (MAILBOX_FULL) },
   { "quota ueberschritten", C (MAILBOX_FULL) },
-  /* Spanish, Italian, Portuguese */
+  { "ist voll", C (MAILBOX_FULL) },
+  /* Spanish, Italian, Portuguese, Dutch */
   { "buzón lleno", C (MAILBOX_FULL) },
   { "buzon lleno", C (MAILBOX_FULL) },
   { "está lleno", C (MAILBOX_FULL) },
+  { "está llena", C (MAILBOX_FULL) },
   { "cuota excedida", C (MAILBOX_FULL) },
   { "casella piena", C (MAILBOX_FULL) },
   { "casella di posta piena", C (MAILBOX_FULL) },
   { "quota superata", C (MAILBOX_FULL) },
+  { "è piena", C (MAILBOX_FULL) },
+  { "spazio insufficiente", C (MAILBOX_FULL) },
   { "caixa postal cheia", C (MAILBOX_FULL) },
   { "caixa de correio cheia", C (MAILBOX_FULL) },
+  { "está cheia", C (MAILBOX_FULL) },
+  { "cota excedida", C (MAILBOX_FULL) },
+  { "mailbox vol", C (MAILBOX_FULL) },
+  { "postvak vol", C (MAILBOX_FULL) },
 };
 
 /* The message itself. A size refusal is listed here too: the sender has to change the
@@ -203,6 +234,9 @@ static const Sign content_signs[] = {
   { "filtered by", C (CONTENT) },
   { "spam detected", C (CONTENT) },
   { "message is spam", C (CONTENT) },
+  { "spam message", C (CONTENT) },
+  { "suspicion of spam", C (CONTENT) },
+  { "suspected spam", C (CONTENT) },
   { "characteristics of spam", C (CONTENT) },
   { "indicative of spam", C (CONTENT) },
   { "spam score", C (CONTENT) },
@@ -260,7 +294,6 @@ static const Sign reputation_signs[] = {
   { "senderscore", C (REPUTATION) },
   { "banned", C (REPUTATION) },
   { "spamming", C (REPUTATION) },
-  { "sending spam", C (REPUTATION) },
   { "source of spam", C (REPUTATION) },
   { "spam source", C (REPUTATION) },
   { "spammer", C (REPUTATION) },
@@ -334,6 +367,12 @@ static const Sign suspicion_signs[] = {
   { "ip address has been", C (REPUTATION) },
   { "ip is blocked", C (REPUTATION) },
   { "ip blocked", C (REPUTATION) },
+  /* Refusals of dynamic or residential address space, which blocklists like the PBL list too */
+  { "dynamic ip", C (REPUTATION) },
+  { "dynamic/residential", C (REPUTATION) },
+  { "residential ip", C (REPUTATION) },
+  { "dialup", C (REPUTATION) },
+  { "dial-up", C (REPUTATION) },
 };
 
 static const Sign rate_signs[] = {
@@ -351,6 +390,8 @@ static const Sign rate_signs[] = {
   { "throttl", C (RATE_LIMITED) },
   { "sending rate", C (RATE_LIMITED) },
   { "message rate", C (RATE_LIMITED) },
+  { "submission rate", C (RATE_LIMITED) },       /* Exchange: "Message submission rate …" */
+  { "configured limit", C (RATE_LIMITED) },
   { "connection rate", C (RATE_LIMITED) },
   { "at a rate", C (RATE_LIMITED) },
   { "volume", C (RATE_LIMITED) },
@@ -385,6 +426,7 @@ static const Sign rate_signs[] = {
   { "demasiad", C (RATE_LIMITED) },              /* es demasiados, demasiadas */
   { "troppe", C (RATE_LIMITED) },
   { "troppi", C (RATE_LIMITED) },
+  { " te veel ", C (RATE_LIMITED) },
 };
 
 /* A name did not resolve: the recipient's MX, the sender's domain, the sending IP's PTR. */
@@ -403,6 +445,11 @@ static const Sign dns_signs[] = {
   { "ptr resource", C (DNS) },
   { "dns ptr", C (DNS) },
   { "no ptr", C (DNS) },
+  { " ptr ", C (DNS) },
+  { " ptr-", C (DNS) },
+  { "(ptr)", C (DNS) },
+  { "reverse-dns", C (DNS) },
+  { "reverse-lookup", C (DNS) },
   { "dns error", C (DNS) },
   { "dns failure", C (DNS) },
   { "dns lookup", C (DNS) },
@@ -417,13 +464,15 @@ static const Sign dns_signs[] = {
   { " dns ", C (DNS) },
   { "nxdomain", C (DNS) },
   { "servfail", C (DNS) },
-  { "no mx", C (DNS) },
+  { "no mx ", C (DNS) },                         /* not "no MXs … could be reached" */
   { "mx record", C (DNS) },
   { "mx lookup", C (DNS) },
   { "unrouteable", C (DNS) },
   { "unroutable", C (DNS) },
   { "address resolution", C (DNS) },
   { "name lookup", C (DNS) },
+  { "host lookup", C (DNS) },                    /* Exim: "host lookup did not complete" */
+  { "non-existent host", C (DNS) },              /* Exim: MX points to "non-existent hosts" */
   { "could not resolve", C (DNS) },
   { "unable to resolve", C (DNS) },
   { "cannot resolve", C (DNS) },
@@ -435,12 +484,34 @@ static const Sign dns_signs[] = {
   { "no such domain", C (DNS) },
   { "domain is invalid", C (DNS) },
   { "invalid domain", C (DNS) },
+  { "sender domain", C (DNS) },                  /* "unable to verify sender domain" */
   { "domain does not exist", C (DNS) },
   { "domain doesn't exist", C (DNS) },
   { "domaine introuvable", C (DNS) },
   { "domaine inexistant", C (DNS) },
   { "domain existiert nicht", C (DNS) },
   { "dominio no existe", C (DNS) },
+};
+
+/* The address itself is bad or closed: none of our causes fits, and the event kind already tells a
+ * marketer to drop it (like enhanced x.1.1). Firmer than a policy word or "try again later". */
+static const Sign address_signs[] = {
+  { "user unknown", C (UNKNOWN) },
+  { "unknown user", C (UNKNOWN) },
+  { "no such user", C (UNKNOWN) },
+  { "user not found", C (UNKNOWN) },
+  { "invalid recipient", C (UNKNOWN) },          /* "too many invalid recipients" is reputation */
+  { "unknown recipient", C (UNKNOWN) },
+  { "recipient unknown", C (UNKNOWN) },
+  { "no such recipient", C (UNKNOWN) },
+  { "recipient not found", C (UNKNOWN) },
+  { "mailbox not found", C (UNKNOWN) },
+  { "no mailbox", C (UNKNOWN) },
+  { "does not exist", C (UNKNOWN) },             /* a domain that does not exist is DNS, earlier */
+  { "doesn't exist", C (UNKNOWN) },
+  { "account is disabled", C (UNKNOWN) },
+  { "account has been disabled", C (UNKNOWN) },
+  { "mailbox is disabled", C (UNKNOWN) },
 };
 
 /* The receiver says its refusal is a policy, and no more. */
@@ -489,6 +560,7 @@ static const Sign unavailable_signs[] = {
   { "temporary problem", C (SERVER_UNAVAILABLE) },
   { "lookup failure", C (SERVER_UNAVAILABLE) },  /* Postfix: a local table, not DNS */
   { "try again later", C (SERVER_UNAVAILABLE) },
+  { "come back later", C (SERVER_UNAVAILABLE) },
   { "try later", C (SERVER_UNAVAILABLE) },
   { "retry later", C (SERVER_UNAVAILABLE) },
   { "please try again", C (SERVER_UNAVAILABLE) },
@@ -508,6 +580,10 @@ static const Sign unavailable_signs[] = {
   { "cannot connect", C (SERVER_UNAVAILABLE) },
   { "no route to host", C (SERVER_UNAVAILABLE) },
   { "unreachable", C (SERVER_UNAVAILABLE) },
+  { "be reached", C (SERVER_UNAVAILABLE) },
+  { "retry time not reached", C (SERVER_UNAVAILABLE) },  /* Exim: earlier attempts failed */
+  { "handshake failed", C (SERVER_UNAVAILABLE) },
+  { "handshake failure", C (SERVER_UNAVAILABLE) },
   { "not responding", C (SERVER_UNAVAILABLE) },
   { "no answer", C (SERVER_UNAVAILABLE) },
   { "shutting down", C (SERVER_UNAVAILABLE) },
@@ -520,9 +596,9 @@ static const Sign unavailable_signs[] = {
   { "temporarily suspended", C (SERVER_UNAVAILABLE) },
   { "surcharg", C (SERVER_UNAVAILABLE) },        /* fr surchargé */
   { "indisponible", C (SERVER_UNAVAILABLE) },
-  { "essayer plus tard", C (SERVER_UNAVAILABLE) },
-  { "réessayer", C (SERVER_UNAVAILABLE) },
-  { "reessayer", C (SERVER_UNAVAILABLE) },
+  { "plus tard", C (SERVER_UNAVAILABLE) },
+  { "réessay", C (SERVER_UNAVAILABLE) },          /* réessayer, réessayez */
+  { "reessay", C (SERVER_UNAVAILABLE) },
   { "überlast", C (SERVER_UNAVAILABLE) },
   { "ueberlast", C (SERVER_UNAVAILABLE) },
   { "nicht verfügbar", C (SERVER_UNAVAILABLE) },
@@ -530,6 +606,8 @@ static const Sign unavailable_signs[] = {
   { "nicht erreichbar", C (SERVER_UNAVAILABLE) },
   { "später erneut", C (SERVER_UNAVAILABLE) },
   { "spaeter erneut", C (SERVER_UNAVAILABLE) },
+  { "später", C (SERVER_UNAVAILABLE) },
+  { "spaeter", C (SERVER_UNAVAILABLE) },
   { "zeitüberschreitung", C (SERVER_UNAVAILABLE) },
   { "no disponible", C (SERVER_UNAVAILABLE) },
   { "más tarde", C (SERVER_UNAVAILABLE) },
@@ -538,6 +616,9 @@ static const Sign unavailable_signs[] = {
   { "non disponibile", C (SERVER_UNAVAILABLE) },
   { "più tardi", C (SERVER_UNAVAILABLE) },
   { "piu tardi", C (SERVER_UNAVAILABLE) },
+  { "mais tarde", C (SERVER_UNAVAILABLE) },
+  { "later opnieuw", C (SERVER_UNAVAILABLE) },
+  { "niet beschikbaar", C (SERVER_UNAVAILABLE) },
 };
 
 /* Words that only say "no": consulted after the enhanced code had its say. */
@@ -545,11 +626,20 @@ static const Sign vague_signs[] = {
   { "temporarily deferred", C (SERVER_UNAVAILABLE) },
   { "deferred", C (SERVER_UNAVAILABLE) },
   { "temporar", C (SERVER_UNAVAILABLE) },
+  { "temporär", C (SERVER_UNAVAILABLE) },
+  { "temporaire", C (SERVER_UNAVAILABLE) },
+  { "temporal", C (SERVER_UNAVAILABLE) },        /* es temporalmente */
+  { "temporane", C (SERVER_UNAVAILABLE) },       /* it temporaneamente */
+  { "vorübergehend", C (SERVER_UNAVAILABLE) },
+  { "voruebergehend", C (SERVER_UNAVAILABLE) },
+  { "tijdelijk", C (SERVER_UNAVAILABLE) },
+  { "refused to talk to me", NEUTRAL },
   { "blocked", C (POLICY) },
   { "rejected", C (POLICY) },
   { "refused", C (POLICY) },
   { "denied", C (POLICY) },
   { "bloque", C (POLICY) },
+  { "bloqué", C (POLICY) },
   { "rejet", C (POLICY) },
   { "gesperrt", C (POLICY) },
   { "abgelehnt", C (POLICY) },
@@ -567,6 +657,7 @@ static const struct
 } tiers[N_TIERS] = {
   [TIER_PREEMPTIVE] = { preemptive_signs, G_N_ELEMENTS (preemptive_signs) },
   [TIER_INTERNAL] = { internal_signs, G_N_ELEMENTS (internal_signs) },
+  [TIER_OVERRIDE] = { override_signs, G_N_ELEMENTS (override_signs) },
   [TIER_GREYLISTING] = { greylisting_signs, G_N_ELEMENTS (greylisting_signs) },
   [TIER_MAILBOX] = { mailbox_signs, G_N_ELEMENTS (mailbox_signs) },
   [TIER_CONTENT] = { content_signs, G_N_ELEMENTS (content_signs) },
@@ -576,6 +667,7 @@ static const struct
   [TIER_DNS] = { dns_signs, G_N_ELEMENTS (dns_signs) },
   [TIER_SUSPICION] = { suspicion_signs, G_N_ELEMENTS (suspicion_signs) },
   [TIER_RATE] = { rate_signs, G_N_ELEMENTS (rate_signs) },
+  [TIER_ADDRESS] = { address_signs, G_N_ELEMENTS (address_signs) },
   [TIER_POLICY] = { policy_signs, G_N_ELEMENTS (policy_signs) },
   [TIER_UNAVAILABLE] = { unavailable_signs, G_N_ELEMENTS (unavailable_signs) },
   [TIER_VAGUE] = { vague_signs, G_N_ELEMENTS (vague_signs) },
@@ -589,7 +681,7 @@ static const struct
  * tier, then longest first, so the first hit at a position is the one that counts.
  */
 
-#define N_BUCKETS 1024
+#define N_BUCKETS 4096
 
 typedef struct
 {
@@ -600,11 +692,13 @@ typedef struct
 } IndexEntry;
 
 #define N_SIGNS (G_N_ELEMENTS (preemptive_signs) + G_N_ELEMENTS (internal_signs) + \
+                 G_N_ELEMENTS (override_signs) + \
                  G_N_ELEMENTS (greylisting_signs) + G_N_ELEMENTS (mailbox_signs) + \
                  G_N_ELEMENTS (content_signs) + G_N_ELEMENTS (reputation_signs) + \
                  G_N_ELEMENTS (authentication_signs) + G_N_ELEMENTS (requirement_signs) + \
                  G_N_ELEMENTS (dns_signs) + G_N_ELEMENTS (suspicion_signs) + \
-                 G_N_ELEMENTS (rate_signs) + G_N_ELEMENTS (policy_signs) + \
+                 G_N_ELEMENTS (rate_signs) + G_N_ELEMENTS (address_signs) + \
+                 G_N_ELEMENTS (policy_signs) + \
                  G_N_ELEMENTS (unavailable_signs) + G_N_ELEMENTS (vague_signs))
 
 static guint16 bucket_start[N_BUCKETS + 1];
@@ -614,7 +708,7 @@ static inline guint
 bucket_of (guchar a,
            guchar b)
 {
-  return ((guint) a * 31u + (guint) b) & (N_BUCKETS - 1);
+  return (((guint) a << 6) + (guint) b) & (N_BUCKETS - 1);
 }
 
 static int
@@ -708,6 +802,7 @@ read_enhanced (const char *s,
 {
   gsize p = pos;
   gsize digits;
+  guint subject;
 
   if (pos >= len || !is_class_digit (s[pos]))
     return 0;
@@ -731,9 +826,14 @@ read_enhanced (const char *s,
     return 0;
   p++;
 
+  /* RFC 3463 defines subjects 0 to 7 only: Yahoo's "#4.16.1" diagnostics are not statuses. */
+  subject = 0;
   for (digits = 0; p < len && g_ascii_isdigit (s[p]) && digits < 4; p++)
-    digits++;
-  if (digits == 0 || digits > 3 || p >= len || s[p] != '.')
+    {
+      subject = subject * 10 + (s[p] - '0');
+      digits++;
+    }
+  if (digits == 0 || digits > 3 || subject > 7 || p >= len || s[p] != '.')
     return 0;
   p++;
 
@@ -966,12 +1066,6 @@ cause_from_specific_enhanced (int             klass,
         return FALSE;
       return TRUE;
 
-    case 3:
-      if (detail != 4)
-        return FALSE;
-      *cause = DLV_REASON_CAUSE_CONTENT;
-      return TRUE;
-
     case 4:
       if (detail != 3 && detail != 4)
         return FALSE;
@@ -1020,7 +1114,11 @@ cause_from_generic_enhanced (int             subject,
                              int             detail,
                              DlvReasonCause *cause)
 {
-  if (subject == 3 || (subject == 4 && detail != 7))
+  /* x.3.4 "message too big for system" is also sent for full spools and exhausted resources
+   * ("421 4.3.4 allocated resources exceeded"), so text about unavailability beats it. */
+  if (subject == 3 && detail == 4)
+    *cause = DLV_REASON_CAUSE_CONTENT;
+  else if (subject == 3 || (subject == 4 && detail != 7))
     *cause = DLV_REASON_CAUSE_SERVER_UNAVAILABLE;
   else if (subject == 7)
     *cause = DLV_REASON_CAUSE_POLICY;
@@ -1081,10 +1179,12 @@ normalize_text (const char *s,
   return o;
 }
 
-/* One pass over @buf: the lowest tier that matches, and within it the earliest match. */
+/* One pass over @buf: the lowest tier from @first_tier on that matches, and within it the
+ * earliest match. A neutral phrase hides every sign that starts inside it. */
 static Tier
 find_best_sign (const char     *buf,
                 gsize           len,
+                Tier            first_tier,
                 DlvReasonCause *cause)
 {
   guint best_tier = N_TIERS;
@@ -1092,6 +1192,7 @@ find_best_sign (const char     *buf,
   for (gsize i = 0; i + 1 < len; i++)
     {
       guint b = bucket_of (buf[i], buf[i + 1]);
+      gsize skip = 0;
 
       for (guint k = bucket_start[b]; k < bucket_start[b + 1]; k++)
         {
@@ -1099,15 +1200,22 @@ find_best_sign (const char     *buf,
 
           if (entry->tier >= best_tier)
             break;
-          if (entry->len > len - i)
+          if (entry->tier < first_tier || entry->len > len - i)
             continue;
           if (memcmp (buf + i, entry->needle, entry->len) == 0)
             {
+              if (entry->cause == (guint8) NEUTRAL)
+                {
+                  skip = entry->len - 1;
+                  break;
+                }
               best_tier = entry->tier;
               *cause = (DlvReasonCause) entry->cause;
               break;
             }
         }
+
+      i += skip;
 
       if (best_tier == TIER_PREEMPTIVE)
         break;
@@ -1188,7 +1296,19 @@ classify (const char    *text,
   have_enhanced = parse_enhanced_parts (info->enhanced_code, &klass, &subject, &detail);
 
   buf_len = normalize_text (text, text_len, buf);
-  tier = find_best_sign (buf, buf_len, &sign_cause);
+  tier = find_best_sign (buf, buf_len, TIER_PREEMPTIVE, &sign_cause);
+
+  /* "451 4.3.2 Internal server error" is the receiver talking about itself: read it as a busy
+   * server, unless something more specific follows. */
+  if (tier == TIER_INTERNAL && (info->smtp_code != 0 || info->enhanced_code[0] != '\0'))
+    {
+      tier = find_best_sign (buf, buf_len, TIER_INTERNAL + 1, &sign_cause);
+      if (tier > TIER_UNAVAILABLE)
+        {
+          tier = TIER_UNAVAILABLE;
+          sign_cause = DLV_REASON_CAUSE_SERVER_UNAVAILABLE;
+        }
+    }
 
   if (tier == TIER_PREEMPTIVE)
     {
