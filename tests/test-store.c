@@ -265,6 +265,23 @@ test_domains (Fixture       *f,
 }
 
 static void
+test_cause_counts (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(DlvEventPage) page = make_page ("c1");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) causes = NULL;
+
+  dlv_store_ingest_page (f->store, f->account, page, NULL, &error);
+  causes = dlv_store_count_causes (f->store, NULL, &error);
+  g_assert_no_error (error);
+  /* Only m2 was ever deferred; its reason speaks of complaints. */
+  g_assert_cmpuint (causes->len, ==, 1);
+  g_assert_cmpint (g_array_index (causes, DlvCauseCount, 0).cause, ==, DLV_REASON_CAUSE_REPUTATION);
+  g_assert_cmpuint (g_array_index (causes, DlvCauseCount, 0).messages, ==, 1);
+}
+
+static void
 test_text_search (Fixture       *f,
                   gconstpointer  data)
 {
@@ -429,6 +446,7 @@ main (int   argc,
   ADD ("/dlv/store/sorting", test_sorting);
   ADD ("/dlv/store/domains", test_domains);
   ADD ("/dlv/store/text-search", test_text_search);
+  ADD ("/dlv/store/cause-counts", test_cause_counts);
   ADD ("/dlv/store/remove-account", test_remove_account_cascades);
   ADD ("/dlv/store/foreign-files", test_foreign_files);
   ADD ("/dlv/store/too-new", test_too_new);

@@ -586,3 +586,54 @@ dlv_store_load_deferred_cohort (DlvStore               *self,
 
   return g_steal_pointer (&cohort);
 }
+
+/**
+ * dlv_store_count_causes:
+ * @filter: (nullable): recipient domain or group, campaign, account
+ *
+ * Among the messages of @filter deferred at least once, how many each
+ * cause of their latest reason accounts for, most frequent first.
+ *
+ * Returns: (transfer full) (element-type DlvCauseCount): the causes seen
+ */
+GArray *
+dlv_store_count_causes (DlvStore               *self,
+                        const DlvMessageFilter *filter,
+                        GError                **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT m.cause, count (*) FROM messages m");
+  g_autoptr(GArray) counts = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (DLV_IS_STORE (self), NULL);
+
+  append_filter (sql, filter, FALSE);
+  g_string_append (sql, " AND m.first_deferred_at IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1");
+
+  stmt = _dlv_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_filter (stmt, filter, 0);
+
+  counts = g_array_new (FALSE, FALSE, sizeof (DlvCauseCount));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DlvCauseCount count = {
+        .cause = sqlite3_column_int (stmt, 0),
+        .messages = sqlite3_column_int64 (stmt, 1),
+      };
+
+      if ((guint) count.cause < DLV_N_REASON_CAUSES)
+        g_array_append_val (counts, count);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _dlv_store_set_error (self, error, _("count the deferral causes"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&counts);
+}

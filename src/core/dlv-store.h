@@ -67,6 +67,13 @@ struct _DlvMessageFilter
   gboolean ever_deferred;
 };
 
+/* How many deferred messages a cause held back. */
+typedef struct
+{
+  DlvReasonCause cause;
+  guint64 messages;
+} DlvCauseCount;
+
 typedef struct
 {
   guint events_added;           /* new events stored */
@@ -147,6 +154,9 @@ gboolean     dlv_store_count_statuses     (DlvStore                *self,
                                            const DlvMessageFilter  *filter,
                                            gint64                   now,
                                            guint64                  counts[DLV_N_MESSAGE_STATUSES],
+                                           GError                 **error);
+GArray      *dlv_store_count_causes       (DlvStore                *self,
+                                           const DlvMessageFilter  *filter,
                                            GError                 **error);
 GArray      *dlv_store_load_deferred_cohort (DlvStore              *self,
                                            const DlvMessageFilter  *filter,
