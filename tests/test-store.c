@@ -208,6 +208,17 @@ test_filters (Fixture       *f,
   g_assert_cmpuint (counts[DLV_MESSAGE_STATUS_DEFERRED], ==, 0);
   g_assert_cmpuint (counts[DLV_MESSAGE_STATUS_HARD_BOUNCE], ==, 1);
   g_assert_cmpuint (counts[DLV_MESSAGE_STATUS_BLOCKED], ==, 1);
+
+  {
+    g_auto(GStrv) campaigns = dlv_store_list_campaigns (f->store, &error);
+    g_auto(GStrv) domains = dlv_store_list_recipient_domains (f->store, 10, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (campaigns), ==, 2);
+    g_assert_cmpstr (campaigns[0], ==, "Spring");
+    g_assert_cmpstr (domains[0], ==, "example.org");
+    g_assert_cmpuint (g_strv_length (domains), ==, 3);
+  }
 }
 
 static void

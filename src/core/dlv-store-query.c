@@ -637,3 +637,65 @@ dlv_store_count_causes (DlvStore               *self,
 
   return g_steal_pointer (&counts);
 }
+
+/* The distinct values of an indexed column, most messages first. */
+static GStrv
+list_values (DlvStore    *self,
+             const char  *column,
+             guint        limit,
+             GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM messages WHERE %s IS NOT NULL"
+                                          " GROUP BY %s ORDER BY count (*) DESC, %s LIMIT %u",
+                                          column, column, column, column, limit);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _dlv_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _dlv_store_set_error (self, error, _("list the messages"));
+      return NULL;
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * dlv_store_list_campaigns:
+ *
+ * Returns: (transfer full): campaign names, the largest first (at most 200)
+ */
+GStrv
+dlv_store_list_campaigns (DlvStore  *self,
+                          GError   **error)
+{
+  g_return_val_if_fail (DLV_IS_STORE (self), NULL);
+
+  return list_values (self, "campaign", 200, error);
+}
+
+/**
+ * dlv_store_list_recipient_domains:
+ * @limit: at most this many
+ *
+ * Returns: (transfer full): recipient domains, the most mailed first
+ */
+GStrv
+dlv_store_list_recipient_domains (DlvStore  *self,
+                                  guint      limit,
+                                  GError   **error)
+{
+  g_return_val_if_fail (DLV_IS_STORE (self), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  return list_values (self, "recipient_domain", limit, error);
+}

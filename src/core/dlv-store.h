@@ -155,6 +155,11 @@ gboolean     dlv_store_count_statuses     (DlvStore                *self,
                                            gint64                   now,
                                            guint64                  counts[DLV_N_MESSAGE_STATUSES],
                                            GError                 **error);
+GStrv        dlv_store_list_campaigns     (DlvStore                *self,
+                                           GError                 **error);
+GStrv        dlv_store_list_recipient_domains (DlvStore            *self,
+                                           guint                    limit,
+                                           GError                 **error);
 GArray      *dlv_store_count_causes       (DlvStore                *self,
                                            const DlvMessageFilter  *filter,
                                            GError                 **error);
