@@ -189,7 +189,7 @@ test_poller_reports_errors (Fixture       *f,
   g_assert_cmpuint (events, >, 0);
   g_assert_nonnull (dlv_poller_get_last_error (poller));
   g_assert_true (g_str_has_prefix (dlv_poller_get_last_error (poller), "Pigeons: "));
-  g_assert_cmpint (dlv_poller_get_last_success (poller), ==, 0);
+  g_assert_cmpint (dlv_poller_get_last_success (poller), >, 0);
   dlv_poller_stop (poller);
 }
 

@@ -42,6 +42,7 @@ struct _DlvPoller
 typedef struct
 {
   guint events_added;
+  guint accounts_updated;
   GString *errors;
 } RoundResult;
 
@@ -88,6 +89,7 @@ poll_account (DlvStore     *store,
       dlv_poll_account_sync (store, account->id, provider, 0, &stats, cancellable, &error))
     {
       result->events_added += stats.events_added;
+      result->accounts_updated++;
       return;
     }
 
@@ -163,11 +165,16 @@ round_done_cb (GObject      *object,
   if (round == NULL)
     return;
 
+  /* Data is fresh for every account that answered, even if another failed. */
+  if (round->accounts_updated > 0)
+    {
+      self->last_success = dlv_now ();
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
+    }
+
   if (round->errors->len == 0)
     {
       self->failures = 0;
-      self->last_success = dlv_now ();
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SUCCESS]);
       set_last_error (self, NULL);
     }
   else
