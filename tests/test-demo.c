@@ -536,6 +536,33 @@ test_bad_cursor (void)
   assert_bad_cursor (provider, "demo2;seed=1;n=10;hours=24;t0=1760000000;lo=0;wm=0;next=0");
 }
 
+/* Back after two months: a poll brings the last week, like a provider's
+ * retention, not the 260,000 messages the live stream sent meanwhile. */
+static void
+test_long_pause (void)
+{
+  gint64 t0 = 1768466120;
+  gint64 later = t0 + 60 * 24 * 3600;
+  g_autoptr(DlvProvider) provider = new_provider (t0);
+  g_autofree char *cursor = dlv_demo_provider_make_cursor (3, 500, 96, t0);
+  g_autoptr(GPtrArray) before = new_event_array ();
+  g_autoptr(GPtrArray) after = new_event_array ();
+
+  fetch_all (provider, &cursor, before);
+  dlv_demo_provider_set_now (DLV_DEMO_PROVIDER (provider), later);
+  fetch_all (provider, &cursor, after);
+
+  g_assert_cmpuint (after->len, >, 0);
+  g_assert_cmpuint (after->len, <, 200000);
+  for (guint i = 0; i < after->len; i++)
+    {
+      const DlvEvent *e = g_ptr_array_index (after, i);
+
+      g_assert_cmpint (e->at, >, later - 7 * 24 * 3600);
+      g_assert_cmpint (e->at, <=, later);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -548,6 +575,7 @@ main (int   argc,
   g_test_add_func ("/dlv/demo/invariants", test_invariants);
   g_test_add_func ("/dlv/demo/domains", test_domains);
   g_test_add_func ("/dlv/demo/bad-cursor", test_bad_cursor);
+  g_test_add_func ("/dlv/demo/long-pause", test_long_pause);
 
   return g_test_run ();
 }

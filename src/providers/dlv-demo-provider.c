@@ -21,6 +21,7 @@
 #define PAGE_SIZE            2000
 #define RETRY_WINDOW         (72 * 3600)
 #define LIVE_INTERVAL        20                    /* seconds between live transactional sends */
+#define RETENTION            (7 * 24 * 3600)       /* how far back a poll after a long pause reaches */
 #define MAX_STEPS            48
 #define MAX_SPAN             (130 * 3600)          /* sent → last event, asserted when planning */
 #define CURSOR_PREFIX        "demo1"
@@ -1414,6 +1415,21 @@ parse_cursor (const char  *text,
   return TRUE;
 }
 
+/* The first message that can still have events after @lo: once the
+ * campaigns are over, live messages sent MAX_SPAN before @lo are done. */
+static guint64
+first_message_after (const DemoCursor *cursor,
+                     gint64            lo)
+{
+  gint64 oldest_send = lo - MAX_SPAN;
+
+  if (oldest_send <= cursor->t0)
+    return 0;
+
+  /* Live message i is sent at t0 + (i - n + 1) * LIVE_INTERVAL. */
+  return cursor->n + (guint64) ((oldest_send - cursor->t0) / LIVE_INTERVAL);
+}
+
 /* Paging. Phase after phase, each serving (lo, wm] with wm the clock when
  * the phase began: every event is served exactly once along a chain. */
 
@@ -1435,9 +1451,11 @@ generate_page (const DemoCursor  *start,
           page->next_cursor = format_cursor (&cursor);
           return g_steal_pointer (&page);
         }
-      cursor.lo = cursor.wm;
+      /* Like a provider's event retention: after weeks away, a poll
+       * brings the last 7 days, not every message sent meanwhile. */
+      cursor.lo = MAX (cursor.wm, now - RETENTION);
       cursor.wm = now;
-      cursor.next = 0;
+      cursor.next = first_message_after (&cursor, cursor.lo);
     }
 
   end = count_messages (&cursor, cursor.wm);
