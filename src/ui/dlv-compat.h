@@ -1,0 +1,17 @@
+/* dlv-compat.h: the one place that knows about newer GTK and libadwaita
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+void     dlv_compat_column_view_make_sortable (GtkColumnView        *view);
+gboolean dlv_compat_column_view_get_sort      (GtkColumnView        *view,
+                                               GtkColumnViewColumn **column,
+                                               GtkSortType          *order);
+
+G_END_DECLS
