@@ -1,0 +1,378 @@
+/* dlv-preferences-window.c: poll interval and accounts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Accounts are listed straight from the store and refreshed after every
+ * poll, so "Last updated" and the last error stay true while the window is
+ * open. Each account becomes one row in create_account_row(); a provider
+ * with settings of its own will only need another kind of row.
+ */
+
+#define G_LOG_DOMAIN "dlv-preferences-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dlv-preferences-window.h"
+#include "dlv-util.h"
+
+struct _DlvPreferencesWindow
+{
+  AdwPreferencesWindow parent_instance;
+
+  DlvApplication *application;
+  GPtrArray *account_rows;      /* rows this window added to accounts_group */
+
+  GtkSpinButton *interval_spin;
+  AdwPreferencesGroup *accounts_group;
+};
+
+G_DEFINE_FINAL_TYPE (DlvPreferencesWindow, dlv_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* Brand names stay as they are; gettext returns a string it does not know
+ * unchanged, so only the demo's name is marked for translation. */
+static const struct {
+  const char *id;
+  const char *name;
+  const char *icon;
+} providers[] = {
+  { "demo", N_("Simulated platform"), "applications-science-symbolic" },
+  { "sendgrid", "SendGrid", "mail-send-symbolic" },
+  { "mailgun", "Mailgun", "mail-send-symbolic" },
+  { "brevo", "Brevo", "mail-send-symbolic" },
+  { "postmark", "Postmark", "mail-send-symbolic" },
+  { "sparkpost", "SparkPost", "mail-send-symbolic" },
+  { "mailjet", "Mailjet", "mail-send-symbolic" },
+  { "resend", "Resend", "mail-send-symbolic" },
+};
+
+static void reload_accounts (DlvPreferencesWindow *self);
+
+static const char *
+get_provider_name (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
+    if (g_strcmp0 (providers[i].id, id) == 0)
+      return _(providers[i].name);
+
+  return id != NULL ? id : "";
+}
+
+static const char *
+get_provider_icon (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
+    if (g_strcmp0 (providers[i].id, id) == 0)
+      return providers[i].icon;
+
+  return "mail-send-symbolic";
+}
+
+static char *
+format_last_updated (gint64 polled_at,
+                     gint64 now)
+{
+  gint64 age = now - polled_at;
+
+  if (polled_at <= 0)
+    return g_strdup (_("Not updated yet"));
+  if (age < 60)
+    return g_strdup (_("Last updated just now"));
+  if (age < 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last updated %d minute ago",
+                                         "Last updated %d minutes ago", (gulong) (age / 60)),
+                            (int) (age / 60));
+  if (age < 86400)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last updated %d hour ago",
+                                         "Last updated %d hours ago", (gulong) (age / 3600)),
+                            (int) (age / 3600));
+
+  {
+    g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (polled_at);
+    /* Translators: a date and time, see g_date_time_format() */
+    g_autofree char *when = local ? g_date_time_format (local, _("%b %-d, %H:%M")) : NULL;
+
+    /* Translators: %s is a date and time, such as “Mar 3, 14:05” */
+    return g_strdup_printf (_("Last updated %s"), when ? when : "—");
+  }
+}
+
+static void
+show_error (DlvPreferencesWindow *self,
+            const char           *heading,
+            const char           *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+remove_response_cb (AdwMessageDialog     *dialog,
+                    const char           *response,
+                    DlvPreferencesWindow *self)
+{
+  const gint64 *account_id = g_object_get_data (G_OBJECT (dialog), "dlv-account-id");
+  DlvStore *store = dlv_application_get_store (self->application);
+  DlvPoller *poller = dlv_application_get_poller (self->application);
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "remove") != 0 || store == NULL)
+    return;
+
+  if (!dlv_store_remove_account (store, *account_id, &error))
+    show_error (self, _("Could Not Remove the Account"), error->message);
+
+  /* The poll's "updated" signal makes every page drop the account's data. */
+  if (poller != NULL)
+    dlv_poller_poll_now (poller);
+
+  reload_accounts (self);
+}
+
+static void
+remove_clicked_cb (GtkButton            *button,
+                   DlvPreferencesWindow *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (button), "dlv-account-name");
+  const char *provider = g_object_get_data (G_OBJECT (button), "dlv-account-provider");
+  const gint64 *account_id = g_object_get_data (G_OBJECT (button), "dlv-account-id");
+  g_autofree char *heading = NULL;
+  const char *body;
+  GtkWidget *dialog;
+
+  /* Translators: %s is an account's name */
+  heading = g_strdup_printf (_("Remove “%s”?"), name);
+  if (g_strcmp0 (provider, "demo") == 0)
+    body = _("Its simulated events, messages and domains are deleted. The demo account comes "
+             "back the next time Deliverability starts without any account.");
+  else
+    body = _("Its events, messages and domains are deleted from this computer. The provider "
+             "keeps its own copy.");
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "dlv-account-id",
+                          g_memdup2 (account_id, sizeof *account_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkWidget *
+create_account_row (DlvPreferencesWindow *self,
+                    const DlvAccount     *account)
+{
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  GtkWidget *icon = gtk_image_new_from_icon_name (get_provider_icon (account->provider));
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  g_autofree char *updated = format_last_updated (account->last_poll_at, dlv_now ());
+  g_autofree char *remove_label = NULL;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+
+  /* Account names and provider errors are text, never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), account->name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  get_provider_name (account->provider),
+                                  -1);
+  adw_action_row_add_prefix (row, icon);
+
+  /* Translators: a provider's name, then when its account was last updated */
+  g_string_append_printf (subtitle, _("%s · %s"), get_provider_name (account->provider), updated);
+  if (account->last_error != NULL && account->last_error[0] != '\0')
+    {
+      GtkWidget *warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      g_string_append_c (subtitle, '\n');
+      /* Translators: %s says what went wrong when the account was last polled */
+      g_string_append_printf (subtitle, _("Last error: %s"), account->last_error);
+
+      gtk_widget_add_css_class (warning, "warning");
+      gtk_widget_set_tooltip_text (warning, account->last_error);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (warning),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("The last poll failed"),
+                                      -1);
+      adw_action_row_add_suffix (row, warning);
+    }
+  adw_action_row_set_subtitle (row, subtitle->str);
+
+  /* Translators: %s is an account's name */
+  remove_label = g_strdup_printf (_("Remove account %s"), account->name);
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, _("Remove account"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label,
+                                  -1);
+  g_object_set_data_full (G_OBJECT (remove), "dlv-account-id",
+                          g_memdup2 (&account->id, sizeof account->id), g_free);
+  g_object_set_data_full (G_OBJECT (remove), "dlv-account-name", g_strdup (account->name), g_free);
+  g_object_set_data_full (G_OBJECT (remove), "dlv-account-provider",
+                          g_strdup (account->provider), g_free);
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_clicked_cb), self, 0);
+  adw_action_row_add_suffix (row, remove);
+
+  return GTK_WIDGET (row);
+}
+
+static GtkWidget *
+create_message_row (const char *title,
+                    const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  return row;
+}
+
+static void
+add_account_row (DlvPreferencesWindow *self,
+                 GtkWidget            *row)
+{
+  adw_preferences_group_add (self->accounts_group, row);
+  g_ptr_array_add (self->account_rows, row);
+}
+
+static void
+reload_accounts (DlvPreferencesWindow *self)
+{
+  DlvStore *store = dlv_application_get_store (self->application);
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < self->account_rows->len; i++)
+    adw_preferences_group_remove (self->accounts_group, g_ptr_array_index (self->account_rows, i));
+  g_ptr_array_set_size (self->account_rows, 0);
+
+  if (store == NULL)
+    {
+      const GError *store_error = dlv_application_get_error (self->application);
+
+      add_account_row (self, create_message_row (_("The store could not be opened"),
+                                                 store_error ? store_error->message : NULL));
+      return;
+    }
+
+  accounts = dlv_store_list_accounts (store, &error);
+  if (accounts == NULL)
+    {
+      add_account_row (self, create_message_row (_("The accounts could not be read"),
+                                                 error->message));
+      return;
+    }
+
+  if (accounts->len == 0)
+    add_account_row (self, create_message_row (_("No accounts"),
+                                               _("The demo account comes back the next time "
+                                                 "Deliverability starts.")));
+
+  for (guint i = 0; i < accounts->len; i++)
+    add_account_row (self, create_account_row (self, g_ptr_array_index (accounts, i)));
+}
+
+static void
+poller_updated_cb (DlvPreferencesWindow *self,
+                   guint                 events_added,
+                   DlvPoller            *poller)
+{
+  reload_accounts (self);
+}
+
+/* Real providers arrive in the next version: say so, rather than offer a
+ * form that cannot work yet. */
+static void
+add_clicked_cb (DlvPreferencesWindow *self)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("More Providers Are Coming"),
+                                   _("Connecting SendGrid, Mailgun, Brevo, Postmark, SparkPost, "
+                                     "Mailjet and Resend accounts is coming in the next version "
+                                     "of Deliverability. Until then, the demo account stays "
+                                     "available: it simulates a sending platform, so every tab "
+                                     "can be tried."));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_OK"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+dlv_preferences_window_dispose (GObject *object)
+{
+  DlvPreferencesWindow *self = (DlvPreferencesWindow *) object;
+
+  g_clear_object (&self->application);
+  g_clear_pointer (&self->account_rows, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DLV_TYPE_PREFERENCES_WINDOW);
+
+  G_OBJECT_CLASS (dlv_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+dlv_preferences_window_class_init (DlvPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dlv_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/ui/dlv-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, accounts_group);
+  gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
+}
+
+static void
+dlv_preferences_window_init (DlvPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->account_rows = g_ptr_array_new ();
+}
+
+/**
+ * dlv_preferences_window_new:
+ * @application: the running application, after its startup
+ *
+ * Returns: (transfer full): a preferences window for @application's
+ *   settings and accounts
+ */
+DlvPreferencesWindow *
+dlv_preferences_window_new (DlvApplication *application)
+{
+  DlvPreferencesWindow *self;
+  DlvPoller *poller;
+
+  g_return_val_if_fail (DLV_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (DLV_TYPE_PREFERENCES_WINDOW,
+                       "application", application,
+                       NULL);
+  self->application = g_object_ref (application);
+
+  g_settings_bind (dlv_application_get_settings (application), "poll-interval",
+                   self->interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
+
+  poller = dlv_application_get_poller (application);
+  if (poller != NULL)
+    g_signal_connect_object (poller, "updated", G_CALLBACK (poller_updated_cb), self,
+                             G_CONNECT_SWAPPED);
+
+  reload_accounts (self);
+
+  return self;
+}
