@@ -393,8 +393,10 @@ dlv_store_get_message (DlvStore    *self,
 
   if (messages->len == 0)
     {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, message_id);
+
       g_set_error (error, DLV_STORE_ERROR, DLV_STORE_ERROR_NOT_FOUND,
-                   _("There is no message %" G_GINT64_FORMAT " in the store"), message_id);
+                   _("There is no message %s in the store"), number);
       return NULL;
     }
 

@@ -569,8 +569,12 @@ dlv_store_get_account (DlvStore    *self,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     account = account_from_row (stmt);
   else
-    g_set_error (error, DLV_STORE_ERROR, DLV_STORE_ERROR_NOT_FOUND,
-                 _("There is no account %" G_GINT64_FORMAT), account_id);
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, account_id);
+
+      g_set_error (error, DLV_STORE_ERROR, DLV_STORE_ERROR_NOT_FOUND,
+                   _("There is no account %s"), number);
+    }
   sqlite3_finalize (stmt);
 
   return account;

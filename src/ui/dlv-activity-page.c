@@ -127,7 +127,12 @@ fill_status_dropdown (DlvActivityPage *self)
       g_autofree char *row = NULL;
 
       if (i == 0)
-        row = g_strdup_printf (_("All statuses (%" G_GUINT64_FORMAT ")"), total);
+        {
+          g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, total);
+
+          /* Translators: the number of messages under the other filters */
+          row = g_strdup_printf (_("All statuses (%s)"), number);
+        }
       else
         row = g_strdup_printf ("%s (%" G_GUINT64_FORMAT ")", dlv_status_title (status_rows[i - 1]),
                                counts ? counts[status_rows[i - 1]] : 0);
