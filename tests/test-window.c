@@ -7,7 +7,11 @@
 
 #include <glib/gstdio.h>
 
+#include <json-glib/json-glib.h>
+
 #include "dlv-application.h"
+#include "dlv-chart.h"
+#include "dlv-conversion-page.h"
 #include "dlv-activity-page.h"
 #include "dlv-demo-provider.h"
 #include "dlv-message-dialog.h"
@@ -292,6 +296,49 @@ test_message_dialog (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static double
+cli_delivered_share (JsonArray *points,
+                     guint      hour)
+{
+  return json_object_get_double_member (json_array_get_object_element (points, hour), "delivered");
+}
+
+/* What the chart says in words is what deliverability-cli computes. */
+static void
+test_chart_matches_cli (void)
+{
+  DlvConversionPage *page = DLV_CONVERSION_PAGE (find_nth (GTK_WIDGET (window), DLV_TYPE_CONVERSION_PAGE, 0));
+  const char *argv[] = { g_getenv ("DLV_CLI"), "--db", store_path, "conversion", "--json", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *expected = NULL;
+  JsonArray *points;
+  GtkWidget *chart;
+  int wait_status;
+
+  dlv_window_show_page (window, "conversion");
+  dlv_conversion_page_reload (page);
+  iterate_for (300);
+  chart = find_nth (GTK_WIDGET (page), DLV_TYPE_CHART, 0);
+  g_assert_nonnull (chart);
+  description = dlv_chart_dup_description (DLV_CHART (chart));
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  points = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "points");
+
+  expected = g_strdup_printf ("%.1f %% were delivered within 24 hours and %.1f %% within 72 hours",
+                              100 * cli_delivered_share (points, 24),
+                              100 * cli_delivered_share (points, 72));
+  g_test_message ("chart: %s", description);
+  g_assert_nonnull (strstr (description, expected));
+  dlv_window_show_page (window, "activity");
+}
+
 static void
 test_tabs (void)
 {
@@ -319,7 +366,7 @@ test_narrow (void)
   gtk_window_present (GTK_WINDOW (narrow));
   iterate_for (1500);
   save_screenshot (GTK_WIDGET (narrow), "window-narrow.png");
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (narrow)), <=, 370);
   gtk_window_destroy (GTK_WINDOW (narrow));
 }
 
@@ -380,6 +427,7 @@ main (int   argc,
   g_test_add_func ("/dlv/window/status-filter", test_status_filter);
   g_test_add_func ("/dlv/window/search", test_search);
   g_test_add_func ("/dlv/window/message-dialog", test_message_dialog);
+  g_test_add_func ("/dlv/window/chart-matches-cli", test_chart_matches_cli);
   g_test_add_func ("/dlv/window/tabs", test_tabs);
   g_test_add_func ("/dlv/window/narrow", test_narrow);
 
