@@ -132,7 +132,7 @@ test_list_lazily (Fixture       *f,
     .statuses = (1 << DLV_MESSAGE_STATUS_DEFERRED) | (1 << DLV_MESSAGE_STATUS_EXPIRED),
   };
   guint64 total = 0;
-  guint all;
+  guint all, changes;
 
   poll_once (f);
   g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), f);
@@ -140,7 +140,10 @@ test_list_lazily (Fixture       *f,
 
   all = g_list_model_get_n_items (G_LIST_MODEL (list));
   g_assert_cmpuint (all, >=, 400);
-  g_assert_cmpuint (f->items_changed, ==, 1);
+  /* The first 256 rows, then the rest: at most two announcements. */
+  g_assert_cmpuint (f->items_changed, >=, 1);
+  g_assert_cmpuint (f->items_changed, <=, 2);
+  changes = f->items_changed;
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == DLV_TYPE_MESSAGE_ITEM);
 
   first = g_list_model_get_item (G_LIST_MODEL (list), 0);
@@ -156,7 +159,7 @@ test_list_lazily (Fixture       *f,
 
   /* The same query again changes nothing, and says so by silence. */
   load (list, NULL);
-  g_assert_cmpuint (f->items_changed, ==, 1);
+  g_assert_cmpuint (f->items_changed, ==, changes);
 
   load (list, &deferred);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,

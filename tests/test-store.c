@@ -216,6 +216,7 @@ test_filters (Fixture       *f,
     g_assert_no_error (error);
     g_assert_cmpuint (g_strv_length (campaigns), ==, 2);
     g_assert_cmpstr (campaigns[0], ==, "Spring");
+    g_assert_cmpstr (campaigns[1], ==, "Summer");
     g_assert_cmpstr (domains[0], ==, "example.org");
     g_assert_cmpuint (g_strv_length (domains), ==, 3);
   }

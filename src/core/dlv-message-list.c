@@ -21,6 +21,13 @@
 
 #define BLOCK_SIZE 64
 #define MAX_CACHED_ITEMS 2048
+/* Above this many new rows, a change is announced as "all removed" then
+ * "all added": GTK 4.8 looks through every added item for a removed row's
+ * widget to reuse, which at a million rows reads the whole store. */
+#define MAX_REPLACED_IN_PLACE 1024
+/* A new query shows its first rows before all its ids are read: on a cold
+ * store of a million messages the full list takes seconds, these do not. */
+#define HEAD_ROWS 256
 
 struct _DlvMessageList
 {
@@ -42,6 +49,7 @@ struct _DlvMessageList
   GCancellable *cancellable;
   guint generation;
   gboolean loading;
+  gboolean counts_valid;        /* counts match the filter's non-status part */
 };
 
 typedef struct
@@ -52,12 +60,17 @@ typedef struct
   gboolean descending;
   gint64 now;
   guint generation;
+  gboolean want_counts;
+  gboolean want_head;
+  DlvMessageList *list;         /* for the head, delivered on the main context */
+  GMainContext *context;
 } Query;
 
 typedef struct
 {
   GArray *ids;
   guint64 counts[DLV_N_MESSAGE_STATUSES];
+  gboolean has_counts;
 } QueryResult;
 
 enum {
@@ -103,6 +116,8 @@ filter_clear (DlvMessageFilter *filter)
 static void
 query_free (Query *query)
 {
+  g_clear_object (&query->list);
+  g_clear_pointer (&query->context, g_main_context_unref);
   g_free (query->path);
   filter_clear (&query->filter);
   g_free (query);
@@ -113,6 +128,68 @@ query_result_free (QueryResult *result)
 {
   g_clear_pointer (&result->ids, g_array_unref);
   g_free (result);
+}
+
+typedef struct
+{
+  DlvMessageList *list;
+  GArray *ids;
+  guint generation;
+  gint64 now;
+} Head;
+
+static void replace_ids (DlvMessageList *self,
+                         GArray         *new_ids);
+
+static gboolean
+deliver_head_cb (gpointer user_data)
+{
+  Head *head = user_data;
+  DlvMessageList *self = head->list;
+
+  /* Only while its query is still the latest and has not answered in full. */
+  if (head->generation == self->generation && self->loading)
+    {
+      self->now = head->now;
+      replace_ids (self, g_steal_pointer (&head->ids));
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+head_free (Head *head)
+{
+  g_clear_object (&head->list);
+  g_clear_pointer (&head->ids, g_array_unref);
+  g_free (head);
+}
+
+static void
+send_head (Query    *query,
+           DlvStore *store)
+{
+  g_autoptr(GArray) ids = dlv_store_query_message_ids_limited (store, &query->filter, query->sort,
+                                                               query->descending, query->now,
+                                                               HEAD_ROWS, NULL);
+  Head *head;
+
+  if (ids == NULL)
+    return;
+
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  head = g_new0 (Head, 1);
+  head->list = g_object_ref (query->list);
+  head->ids = g_steal_pointer (&ids);
+  head->generation = query->generation;
+  head->now = query->now;
+
+  /* A source, not g_main_context_invoke(): invoke would run the callback
+   * right here in the worker whenever the main loop is between iterations. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_head_cb, head, (GDestroyNotify) head_free);
+  g_source_attach (source, query->context);
 }
 
 static void
@@ -128,11 +205,14 @@ run_query (GTask        *task,
 
   /* A connection of its own: SQLite connections are not shared across threads. */
   store = dlv_store_open (query->path, &error);
+  if (store != NULL && query->want_head)
+    send_head (query, store);
   if (store != NULL)
     result->ids = dlv_store_query_message_ids (store, &query->filter, query->sort,
                                                query->descending, query->now, &error);
-  if (result->ids != NULL)
-    dlv_store_count_statuses (store, &query->filter, query->now, result->counts, &error);
+  if (result->ids != NULL && query->want_counts)
+    result->has_counts = dlv_store_count_statuses (store, &query->filter, query->now,
+                                                   result->counts, &error);
 
   if (error != NULL)
     {
@@ -164,6 +244,43 @@ common_ends (GArray *old_ids,
       break;
 }
 
+/* Installs @new_ids and announces the change; the model is in the state
+ * each emission describes while it is emitted. */
+static void
+replace_ids (DlvMessageList *self,
+             GArray         *new_ids)
+{
+  g_autoptr(GArray) old_ids = g_steal_pointer (&self->ids);
+  guint prefix, suffix, removed, added;
+
+  g_hash_table_remove_all (self->cache);
+  common_ends (old_ids, new_ids, &prefix, &suffix);
+  removed = old_ids->len - prefix - suffix;
+  added = new_ids->len - prefix - suffix;
+
+  if (removed > 0 && added > MAX_REPLACED_IN_PLACE)
+    {
+      /* First the old rows without the replaced middle, then the new ones. */
+      self->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), prefix + suffix);
+      g_array_append_vals (self->ids, old_ids->data, prefix);
+      g_array_append_vals (self->ids, &g_array_index (old_ids, gint64, prefix + removed), suffix);
+      g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, 0);
+
+      g_clear_pointer (&self->ids, g_array_unref);
+      self->ids = new_ids;
+      g_list_model_items_changed (G_LIST_MODEL (self), prefix, 0, added);
+    }
+  else
+    {
+      self->ids = new_ids;
+      if (removed > 0 || added > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
+    }
+
+  if (old_ids->len != self->ids->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
 static void
 set_loading (DlvMessageList *self,
              gboolean        loading)
@@ -184,8 +301,6 @@ query_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   QueryResult *answer = g_task_propagate_pointer (G_TASK (result), &error);
   Query *query = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GArray) old_ids = NULL;
-  guint prefix, suffix;
 
   /* A newer query was started meanwhile: its answer is the one to show. */
   if (query->generation != self->generation)
@@ -205,26 +320,31 @@ query_done_cb (GObject      *object,
       return;
     }
 
-  old_ids = g_steal_pointer (&self->ids);
-  self->ids = g_steal_pointer (&answer->ids);
   self->now = query->now;
-  memcpy (self->counts, answer->counts, sizeof self->counts);
+  if (answer->has_counts)
+    {
+      memcpy (self->counts, answer->counts, sizeof self->counts);
+      self->counts_valid = TRUE;
+    }
+  replace_ids (self, g_steal_pointer (&answer->ids));
   query_result_free (answer);
-
-  g_hash_table_remove_all (self->cache);
-  common_ends (old_ids, self->ids, &prefix, &suffix);
-  if (old_ids->len != self->ids->len || prefix != old_ids->len)
-    g_list_model_items_changed (G_LIST_MODEL (self), prefix,
-                                old_ids->len - prefix - suffix,
-                                self->ids->len - prefix - suffix);
-  if (old_ids->len != self->ids->len)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 
   g_signal_emit (self, signals[LOADED], 0);
 }
 
+/* The counts ignore the status filter: a status change can keep them. */
+static gboolean
+same_but_statuses (const DlvMessageFilter *a,
+                   const DlvMessageFilter *b)
+{
+  return g_strcmp0 (a->domain, b->domain) == 0 && g_strcmp0 (a->campaign, b->campaign) == 0 &&
+         g_strcmp0 (a->search, b->search) == 0 && a->since == b->since && a->until == b->until &&
+         a->account_id == b->account_id && a->ever_deferred == b->ever_deferred;
+}
+
 static void
-start_query (DlvMessageList *self)
+start_query (DlvMessageList *self,
+             gboolean        new_query)
 {
   g_autoptr(GTask) task = NULL;
   Query *query = g_new0 (Query, 1);
@@ -239,6 +359,11 @@ start_query (DlvMessageList *self)
   query->descending = self->descending;
   query->now = self->now_func ();
   query->generation = ++self->generation;
+  query->want_counts = !self->counts_valid;
+  /* A refresh of the same query keeps the rows shown until it answers. */
+  query->want_head = new_query;
+  query->list = g_object_ref (self);
+  query->context = g_main_context_ref_thread_default ();
 
   set_loading (self, TRUE);
   task = g_task_new (self, self->cancellable, query_done_cb, g_object_ref (self));
@@ -441,14 +566,25 @@ dlv_message_list_set_query (DlvMessageList         *self,
                             DlvMessageSort          sort,
                             gboolean                descending)
 {
+  const DlvMessageFilter none = { 0 };
+  gboolean new_query;
+
   g_return_if_fail (DLV_IS_MESSAGE_LIST (self));
 
+  /* Only a change of status alone keeps the counts; the same query again
+   * (a refresh after new events) counts anew. */
+  if (filter == NULL || !same_but_statuses (&self->filter, filter) ||
+      self->filter.statuses == filter->statuses)
+    self->counts_valid = FALSE;
+  new_query = self->ids->len == 0 || !same_but_statuses (&self->filter, filter ? filter : &none) ||
+              (filter ? filter->statuses : 0) != self->filter.statuses ||
+              sort != self->sort || descending != self->descending;
   filter_clear (&self->filter);
   filter_copy (&self->filter, filter);
   self->sort = sort;
   self->descending = descending;
 
-  start_query (self);
+  start_query (self, new_query);
 }
 
 /* Runs the same query again: after new events, or as time passes (expiry). */
@@ -457,7 +593,8 @@ dlv_message_list_reload (DlvMessageList *self)
 {
   g_return_if_fail (DLV_IS_MESSAGE_LIST (self));
 
-  start_query (self);
+  self->counts_valid = FALSE;
+  start_query (self, FALSE);
 }
 
 gboolean

@@ -342,6 +342,7 @@ dlv_store_load_messages (DlvStore      *self,
                          GError       **error)
 {
   g_autoptr(GPtrArray) messages = NULL;
+  gboolean own_transaction;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (DLV_IS_STORE (self), NULL);
@@ -352,6 +353,10 @@ dlv_store_load_messages (DlvStore      *self,
                              error);
   if (stmt == NULL)
     return NULL;
+
+  /* One read transaction for the block: one shared lock, not one per row. */
+  own_transaction = sqlite3_get_autocommit (self->db) &&
+                    sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 
   messages = g_ptr_array_new_full (n_ids, (GDestroyNotify) dlv_message_free);
   for (guint i = 0; i < n_ids; i++)
@@ -368,10 +373,14 @@ dlv_store_load_messages (DlvStore      *self,
         {
           _dlv_store_set_error (self, error, _("read the messages"));
           sqlite3_finalize (stmt);
+          if (own_transaction)
+            sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
           return NULL;
         }
     }
   sqlite3_finalize (stmt);
+  if (own_transaction)
+    sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
 
   return g_steal_pointer (&messages);
 }
@@ -640,31 +649,48 @@ dlv_store_count_causes (DlvStore               *self,
   return g_steal_pointer (&counts);
 }
 
-/* The distinct values of an indexed column, most messages first. */
-static GStrv
-list_values (DlvStore    *self,
-             const char  *column,
-             guint        limit,
-             GError     **error)
+/**
+ * dlv_store_list_campaigns:
+ *
+ * Walks the campaign index from one distinct value to the next, a few
+ * lookups per campaign instead of a pass over every message.
+ *
+ * Returns: (transfer full): campaign names in alphabetical order (at most 200)
+ */
+GStrv
+dlv_store_list_campaigns (DlvStore  *self,
+                          GError   **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM messages WHERE %s IS NOT NULL"
-                                          " GROUP BY %s ORDER BY count (*) DESC, %s LIMIT %u",
-                                          column, column, column, column, limit);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *last = g_strdup ("");
   sqlite3_stmt *stmt;
-  int rc;
+  int rc = SQLITE_DONE;
 
-  stmt = _dlv_store_prepare (self, sql, error);
+  g_return_val_if_fail (DLV_IS_STORE (self), NULL);
+
+  stmt = _dlv_store_prepare (self, "SELECT min (campaign) FROM messages WHERE campaign > ?", error);
   if (stmt == NULL)
     return NULL;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  for (guint i = 0; i < 200; i++)
+    {
+      const char *next;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, last, -1, SQLITE_TRANSIENT);
+      if ((rc = sqlite3_step (stmt)) != SQLITE_ROW ||
+          (next = (const char *) sqlite3_column_text (stmt, 0)) == NULL)
+        break;
+
+      g_strv_builder_add (builder, next);
+      g_free (last);
+      last = g_strdup (next);
+    }
   sqlite3_finalize (stmt);
 
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      _dlv_store_set_error (self, error, _("list the messages"));
+      _dlv_store_set_error (self, error, _("list the campaigns"));
       return NULL;
     }
 
@@ -672,22 +698,11 @@ list_values (DlvStore    *self,
 }
 
 /**
- * dlv_store_list_campaigns:
- *
- * Returns: (transfer full): campaign names, the largest first (at most 200)
- */
-GStrv
-dlv_store_list_campaigns (DlvStore  *self,
-                          GError   **error)
-{
-  g_return_val_if_fail (DLV_IS_STORE (self), NULL);
-
-  return list_values (self, "campaign", 200, error);
-}
-
-/**
  * dlv_store_list_recipient_domains:
  * @limit: at most this many
+ *
+ * The domains most mailed lately (among the newest 20,000 messages): what a
+ * filter menu needs, read in milliseconds whatever the store's size.
  *
  * Returns: (transfer full): recipient domains, the most mailed first
  */
@@ -696,8 +711,32 @@ dlv_store_list_recipient_domains (DlvStore  *self,
                                   guint      limit,
                                   GError   **error)
 {
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
   g_return_val_if_fail (DLV_IS_STORE (self), NULL);
   g_return_val_if_fail (limit > 0, NULL);
 
-  return list_values (self, "recipient_domain", limit, error);
+  stmt = _dlv_store_prepare (self,
+                             "SELECT recipient_domain FROM"
+                             " (SELECT recipient_domain FROM messages ORDER BY id DESC LIMIT 20000)"
+                             " WHERE recipient_domain IS NOT NULL"
+                             " GROUP BY 1 ORDER BY count (*) DESC, 1 LIMIT ?",
+                             error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int (stmt, 1, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _dlv_store_set_error (self, error, _("list the recipient domains"));
+      return NULL;
+    }
+
+  return g_strv_builder_end (builder);
 }

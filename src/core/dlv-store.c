@@ -70,7 +70,8 @@ static const char * const migrations[] = {
   "CREATE INDEX messages_by_last_event ON messages (last_event_at);"
   /* Delivered, most of the mail, is found through messages_by_last_event;
    * leaving it out here spares most writes an index update. */
-  "CREATE INDEX messages_by_status ON messages (status, last_event_at) WHERE status <> 2;"
+  "CREATE INDEX messages_by_status ON messages (status, last_event_at, expires_at)"
+  "  WHERE status <> 2;"
   "CREATE INDEX messages_by_domain ON messages (recipient_domain, last_event_at);"
   "CREATE INDEX messages_by_group ON messages (recipient_group, last_event_at);"
   "CREATE INDEX messages_by_campaign ON messages (campaign, last_event_at);"

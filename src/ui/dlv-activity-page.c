@@ -312,6 +312,18 @@ list_loaded_cb (DlvActivityPage *self,
   gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "list");
 }
 
+/* The first rows of a query arrive before the rest: show them at once. */
+static void
+list_items_changed_cb (DlvActivityPage *self,
+                       guint            position,
+                       guint            removed,
+                       guint            added,
+                       GListModel      *list)
+{
+  if (g_list_model_get_n_items (list) > 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "list");
+}
+
 static void
 row_activated_cb (DlvActivityPage *self,
                   guint            position)
@@ -412,6 +424,8 @@ dlv_activity_page_set_store (DlvActivityPage *self,
 
   self->list = dlv_message_list_new (store);
   g_signal_connect_object (self->list, "loaded", G_CALLBACK (list_loaded_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list, "items-changed", G_CALLBACK (list_items_changed_cb), self,
                            G_CONNECT_SWAPPED);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);

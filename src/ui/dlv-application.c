@@ -26,6 +26,8 @@ struct _DlvApplication
   DlvPoller *poller;
   GSettings *settings;
   GError *error;                /* why the store could not be opened */
+  guint start_id;
+  gboolean started;
 };
 
 enum {
@@ -150,7 +152,20 @@ dlv_application_startup (GApplication *application)
   ensure_an_account (self);
   self->poller = dlv_poller_new (path);
   g_settings_bind (self->settings, "poll-interval", self->poller, "interval", G_SETTINGS_BIND_GET);
-  dlv_poller_start (self->poller);
+}
+
+/* The first poll waits for the window to show what is stored: a poll
+ * catching up is heavy, and racing it made the first frame late. */
+static gboolean
+start_polling_cb (gpointer user_data)
+{
+  DlvApplication *self = user_data;
+
+  self->start_id = 0;
+  if (self->poller != NULL)
+    dlv_poller_start (self->poller);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -163,6 +178,12 @@ dlv_application_activate (GApplication *application)
     window = GTK_WINDOW (dlv_window_new (self));
 
   gtk_window_present (window);
+
+  if (!self->started)
+    {
+      self->started = TRUE;
+      self->start_id = g_timeout_add (700, start_polling_cb, self);
+    }
 }
 
 static int
@@ -183,6 +204,7 @@ dlv_application_shutdown (GApplication *application)
 {
   DlvApplication *self = DLV_APPLICATION (application);
 
+  g_clear_handle_id (&self->start_id, g_source_remove);
   if (self->poller != NULL)
     dlv_poller_stop (self->poller);
 

@@ -147,8 +147,10 @@ build_tooltip (DlvMessageItem *item)
     }
 
   append_codes (markup, info);
-  /* Long replies (whole bounce bodies) are cut at a character boundary. */
-  shown = g_utf8_substring (m->reason ? m->reason : "", 0, 600);
+  /* Long replies (whole bounce bodies) are cut at a character boundary;
+   * g_utf8_substring() needs an end within the string. */
+  shown = g_utf8_substring (m->reason ? m->reason : "", 0,
+                            MIN (g_utf8_strlen (m->reason ? m->reason : "", -1), 600));
   escaped = g_markup_escape_text (shown, -1);
   g_string_append_printf (markup, "<tt>%s</tt>\n\n", escaped);
   g_string_append_printf (markup, "<b>%s</b> — %s\n", dlv_reason_cause_title (info->cause),
