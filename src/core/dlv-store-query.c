@@ -234,6 +234,30 @@ bind_filter (sqlite3_stmt           *stmt,
   bind_named_int (stmt, ":account", filter->account_id);
 }
 
+/* SELECT @select FROM messages m WHERE <the filter> @tail, prepared and bound. */
+static sqlite3_stmt *
+prepare_filtered (DlvStore               *self,
+                  const char             *select,
+                  const DlvMessageFilter *filter,
+                  gboolean                with_status,
+                  const char             *tail,
+                  gint64                  now,
+                  GError                **error)
+{
+  g_autoptr(GString) sql = g_string_new (select);
+  sqlite3_stmt *stmt;
+
+  g_string_append (sql, " FROM messages m");
+  append_filter (sql, filter, with_status);
+  g_string_append (sql, tail);
+
+  stmt = _dlv_store_prepare (self, sql->str, error);
+  if (stmt != NULL)
+    bind_filter (stmt, filter, now);
+
+  return stmt;
+}
+
 static GArray *
 query_ids (DlvStore               *self,
            const DlvMessageFilter *filter,
@@ -243,21 +267,19 @@ query_ids (DlvStore               *self,
            guint                   limit,
            GError                **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT m.id FROM messages m");
+  g_autofree char *tail = NULL;
   g_autoptr(GArray) ids = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  append_filter (sql, filter, TRUE);
-  g_string_append_printf (sql, " ORDER BY %s %s, m.id %s", sort_columns[sort],
-                          descending ? "DESC" : "ASC", descending ? "DESC" : "ASC");
-  if (limit > 0)
-    g_string_append_printf (sql, " LIMIT %u", limit);
-
-  stmt = _dlv_store_prepare (self, sql->str, error);
+  tail = g_strdup_printf (" ORDER BY %s %s, m.id %s%s", sort_columns[sort],
+                          descending ? "DESC" : "ASC", descending ? "DESC" : "ASC",
+                          limit > 0 ? " LIMIT :limit" : "");
+  stmt = prepare_filtered (self, "SELECT m.id", filter, TRUE, tail, now, error);
   if (stmt == NULL)
     return NULL;
-  bind_filter (stmt, filter, now);
+  if (limit > 0)
+    sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), limit);
 
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), limit > 0 ? limit : 1024);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -483,17 +505,11 @@ count_query (DlvStore               *self,
              guint64                 counts[DLV_N_MESSAGE_STATUSES + 1],
              GError                **error)
 {
-  g_autoptr(GString) sql = g_string_new (select);
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = prepare_filtered (self, select, filter, FALSE, tail, now, error);
   int rc;
 
-  append_filter (sql, filter, FALSE);
-  g_string_append (sql, tail);
-
-  stmt = _dlv_store_prepare (self, sql->str, error);
   if (stmt == NULL)
     return FALSE;
-  bind_filter (stmt, filter, now);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -531,9 +547,9 @@ dlv_store_count_statuses (DlvStore               *self,
   g_return_val_if_fail (DLV_IS_STORE (self), FALSE);
 
   /* The total goes in the spare last slot. */
-  if (!count_query (self, "SELECT " G_STRINGIFY (DLV_N_MESSAGE_STATUSES) ", count (*) FROM messages m",
+  if (!count_query (self, "SELECT " G_STRINGIFY (DLV_N_MESSAGE_STATUSES) ", count (*)",
                     "", filter, now, slots, error) ||
-      !count_query (self, "SELECT " EFFECTIVE_STATUS_SQL ", count (*) FROM messages m",
+      !count_query (self, "SELECT " EFFECTIVE_STATUS_SQL ", count (*)",
                     " AND m.status <> 2 GROUP BY 1", filter, now, slots, error))
     return FALSE;
 
@@ -559,21 +575,16 @@ dlv_store_load_deferred_cohort (DlvStore               *self,
                                 const DlvMessageFilter *filter,
                                 GError                **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT m.first_deferred_at, m.status_at, m.expires_at,"
-                                         " m.status FROM messages m");
   g_autoptr(GArray) cohort = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (DLV_IS_STORE (self), NULL);
 
-  append_filter (sql, filter, FALSE);
-  g_string_append (sql, " AND m.first_deferred_at IS NOT NULL");
-
-  stmt = _dlv_store_prepare (self, sql->str, error);
+  stmt = prepare_filtered (self, "SELECT m.first_deferred_at, m.status_at, m.expires_at, m.status",
+                           filter, FALSE, " AND m.first_deferred_at IS NOT NULL", 0, error);
   if (stmt == NULL)
     return NULL;
-  bind_filter (stmt, filter, 0);
 
   cohort = g_array_new (FALSE, FALSE, sizeof (DlvCohortEntry));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -612,20 +623,17 @@ dlv_store_count_causes (DlvStore               *self,
                         const DlvMessageFilter *filter,
                         GError                **error)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT m.cause, count (*) FROM messages m");
   g_autoptr(GArray) counts = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (DLV_IS_STORE (self), NULL);
 
-  append_filter (sql, filter, FALSE);
-  g_string_append (sql, " AND m.first_deferred_at IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1");
-
-  stmt = _dlv_store_prepare (self, sql->str, error);
+  stmt = prepare_filtered (self, "SELECT m.cause, count (*)", filter, FALSE,
+                           " AND m.first_deferred_at IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1",
+                           0, error);
   if (stmt == NULL)
     return NULL;
-  bind_filter (stmt, filter, 0);
 
   counts = g_array_new (FALSE, FALSE, sizeof (DlvCauseCount));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

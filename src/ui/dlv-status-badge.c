@@ -195,12 +195,13 @@ query_tooltip_cb (GtkWidget  *widget,
                   gboolean    keyboard_mode,
                   GtkTooltip *tooltip)
 {
-  g_autofree char *markup = dlv_status_badge_dup_tooltip (DLV_STATUS_BADGE (widget));
+  /* Every remote string in it was escaped by build_tooltip(). */
+  g_autofree char *escaped_markup = dlv_status_badge_dup_tooltip (DLV_STATUS_BADGE (widget));
 
-  if (markup == NULL)
+  if (escaped_markup == NULL)
     return FALSE;
 
-  gtk_tooltip_set_markup (tooltip, markup);
+  gtk_tooltip_set_markup (tooltip, escaped_markup);
   return TRUE;
 }
 
