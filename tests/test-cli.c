@@ -101,12 +101,21 @@ assert_message_shape (JsonObject *o)
   static const char * const statuses[] = {
     "accepted", "deferred", "delivered", "soft_bounce", "hard_bounce", "expired", "blocked", NULL,
   };
-  const char *strings[] = { "account", "provider", "recipient", "sender", "subject", "campaign" };
+  const char *strings[] = { "account", "provider", "recipient" };
+  const char *optional[] = { "sender", "subject", "campaign" };
   JsonNode *reason;
 
   g_assert_cmpint (json_node_get_value_type (json_object_get_member (o, "id")), ==, G_TYPE_INT64);
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     g_assert_nonnull (json_object_get_string_member (o, strings[i]));
+  /* What a provider did not say is null, but the member is always there. */
+  for (guint i = 0; i < G_N_ELEMENTS (optional); i++)
+    {
+      JsonNode *node = json_object_get_member (o, optional[i]);
+
+      g_assert_nonnull (node);
+      g_assert_true (JSON_NODE_HOLDS_NULL (node) || json_node_get_value_type (node) == G_TYPE_STRING);
+    }
   g_assert_true (g_strv_contains (statuses, json_object_get_string_member (o, "status")));
   g_assert_true (json_node_get_value_type (json_object_get_member (o, "opened")) == G_TYPE_BOOLEAN);
   g_assert_true (json_node_get_value_type (json_object_get_member (o, "clicked")) == G_TYPE_BOOLEAN);
@@ -383,6 +392,65 @@ test_errors (void)
   g_assert_cmpstr (contents, ==, "my notes\n");
 }
 
+/* Import: an events page, then webhook events as NDJSON, de-duplicated. */
+static void
+test_import (void)
+{
+  g_autofree char *page = g_test_build_filename (G_TEST_DIST, "fixtures", "mailgun-events-page.json", NULL);
+  g_autofree char *ndjson = g_build_filename (tmp_dir, "webhooks.ndjson", NULL);
+  g_autofree char *garbage = g_build_filename (tmp_dir, "garbage.json", NULL);
+  g_autofree char *import_db = g_build_filename (tmp_dir, "import.db", NULL);
+  char *saved = db_path;
+
+  db_path = import_db;
+  g_file_set_contents (ndjson,
+                       "{\"signature\": {}, \"event-data\": {\"id\": \"w1\", \"event\": \"opened\","
+                       " \"timestamp\": 1768470000.5, \"recipient\": \"alice@example.org\","
+                       " \"message\": {\"headers\": {\"message-id\": \"20260115083520.1a2b3c4d5e6f7a8b@mg.example.com\"}}}}\n"
+                       "not json\n"
+                       "{\"id\": \"w2\", \"event\": \"delivered\", \"timestamp\": 1768470100,"
+                       " \"recipient\": \"dave@example.com\","
+                       " \"message\": {\"headers\": {\"message-id\": \"<new@mg.example.com>\"}}}\n",
+                       -1, NULL);
+  g_file_set_contents (garbage, "<html>not an export</html>", -1, NULL);
+
+  {
+    g_autoptr(Run) first = cli ("import", "--provider", "mailgun", page, NULL);
+    g_autoptr(Run) again = cli ("import", "--provider", "mailgun", page, ndjson, NULL);
+    g_autoptr(Run) list = cli ("messages", "--json", "--limit", "0", NULL);
+    g_autoptr(GPtrArray) messages = parse_lines (list->out);
+    g_autoptr(Run) bad = cli ("import", "--provider", "mailgun", garbage, NULL);
+    g_autoptr(Run) unsupported = cli ("import", "--provider", "postmark", page, NULL);
+    g_autoptr(Run) unknown = cli ("import", "--provider", "pigeon", page, NULL);
+    gboolean alice_opened = FALSE;
+
+    g_assert_cmpint (first->status, ==, 0);
+    g_assert_nonnull (strstr (first->out, "3 new events, 0 already stored"));
+    g_assert_cmpint (again->status, ==, 0);
+    g_assert_nonnull (strstr (again->out, "0 new events, 3 already stored"));
+    g_assert_nonnull (strstr (again->out, "2 new events, 0 already stored, 1 unreadable"));
+
+    g_assert_cmpuint (messages->len, ==, 4);
+    for (guint i = 0; i < messages->len; i++)
+      {
+        JsonObject *o = json_node_get_object (messages->pdata[i]);
+
+        assert_message_shape (o);
+        g_assert_cmpstr (json_object_get_string_member (o, "provider"), ==, "mailgun");
+        if (g_str_equal (json_object_get_string_member (o, "recipient"), "alice@example.org"))
+          alice_opened = json_object_get_boolean_member (o, "opened");
+      }
+    g_assert_true (alice_opened);
+
+    g_assert_cmpint (bad->status, ==, 1);
+    g_assert_nonnull (strstr (bad->err, "garbage.json"));
+    g_assert_cmpint (unsupported->status, ==, 1);
+    g_assert_cmpint (unknown->status, ==, 2);
+  }
+
+  db_path = saved;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -404,6 +472,7 @@ main (int   argc,
   g_test_add_func ("/dlv/cli/csv", test_csv);
   g_test_add_func ("/dlv/cli/again", test_again_adds_nothing_old);
   g_test_add_func ("/dlv/cli/errors", test_errors);
+  g_test_add_func ("/dlv/cli/import", test_import);
 
   status = g_test_run ();
 

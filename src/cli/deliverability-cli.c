@@ -13,6 +13,7 @@
 
 #include "dlv-cli-format.h"
 #include "dlv-demo-provider.h"
+#include "dlv-import.h"
 #include "dlv-poll.h"
 #include "dlv-providers.h"
 #include "dlv-store.h"
@@ -434,6 +435,104 @@ command_explain (Invocation *inv)
   return EXIT_OK;
 }
 
+static const char * const provider_names[] = {
+  "sendgrid", "mailgun", "brevo", "postmark", "sparkpost", "mailjet", "resend", NULL,
+};
+
+/* Imports go to the first account of that provider, made when there is none. */
+static gint64
+find_import_account (DlvStore    *store,
+                     const char  *provider,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) accounts = dlv_store_list_accounts (store, error);
+  g_autofree char *name = NULL;
+
+  if (accounts == NULL)
+    return 0;
+
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      DlvAccount *account = g_ptr_array_index (accounts, i);
+
+      if (g_strcmp0 (account->provider, provider) == 0)
+        return account->id;
+    }
+
+  /* Translators: the name of an account made for imported files, e.g. "mailgun (imported)" */
+  name = g_strdup_printf (_("%s (imported)"), provider);
+  return dlv_store_add_account (store, provider, name, dlv_import_retry_window_hours (provider),
+                                NULL, NULL, error);
+}
+
+static gboolean
+import_file (DlvStore    *store,
+             gint64       account_id,
+             const char  *provider,
+             const char  *path,
+             GError     **error)
+{
+  g_autoptr(DlvEventPage) page = NULL;
+  g_autofree char *data = NULL;
+  DlvIngestStats stats;
+  gsize length;
+
+  if (!g_file_get_contents (path, &data, &length, error))
+    return FALSE;
+
+  page = dlv_import_parse (provider, data, length, error);
+  if (page == NULL || !dlv_store_ingest_page (store, account_id, page, &stats, error))
+    return FALSE;
+
+  g_print (_("%s: %u new events, %u already stored, %u unreadable\n"),
+           path, stats.events_added, stats.events_duplicate, page->skipped + stats.events_invalid);
+  return TRUE;
+}
+
+static int
+command_import (Invocation *inv)
+{
+  g_autoptr(DlvStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *provider = NULL;
+  gint64 account_id;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider,
+      N_("The provider the files come from (sendgrid, mailgun, brevo, postmark, sparkpost, "
+         "mailjet, resend)"), "NAME" },
+    { NULL }
+  };
+
+  if (!parse_options (inv, _("FILE…"), _("Store events from files a provider exported: one "
+                                          "events API response per file, or webhook events as a "
+                                          "JSON array or one per line."), entries, &status))
+    return status;
+  if (provider == NULL || !g_strv_contains (provider_names, provider))
+    return fail (EXIT_USAGE, _("Give --provider, one of sendgrid, mailgun, brevo, postmark, "
+                               "sparkpost, mailjet, resend"));
+  if (inv->argc < 2)
+    return fail (EXIT_USAGE, "%s", _("Give at least one file to import"));
+  if (!dlv_import_supports (provider))
+    return fail (EXIT_RUNTIME, _("This version cannot read %s files yet; Mailgun files can be "
+                                 "imported"), provider);
+
+  if ((store = open_store (inv, &error)) == NULL ||
+      (account_id = find_import_account (store, provider, &error)) == 0)
+    return fail_error (error);
+
+  /* Each file is its own transaction: a bad one is reported, the others kept. */
+  for (int i = 1; i < inv->argc; i++)
+    {
+      g_autoptr(GError) file_error = NULL;
+
+      if (!import_file (store, account_id, provider, inv->argv[i], &file_error))
+        status = fail (EXIT_RUNTIME, "%s: %s", inv->argv[i], file_error->message);
+    }
+
+  return status;
+}
+
 static const struct {
   const char *name;
   CommandFunc func;
@@ -445,6 +544,7 @@ static const struct {
   { "conversion", command_conversion, N_("The 72-hour conversion of deferred mail") },
   { "domains", command_domains, N_("Sending domains and their DKIM, SPF and DMARC records") },
   { "explain", command_explain, N_("Explain a deferral or bounce reason") },
+  { "import", command_import, N_("Store events from files a provider exported") },
 };
 
 static int
