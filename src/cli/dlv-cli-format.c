@@ -303,17 +303,6 @@ dlv_cli_print_csv_message (const DlvMessage *m,
   print_csv_field (m->reason, TRUE);
 }
 
-static const char *
-status_title (DlvMessageStatus status)
-{
-  static const char * const titles[DLV_N_MESSAGE_STATUSES] = {
-    N_("Accepted"), N_("Deferred"), N_("Delivered"), N_("Soft bounce"), N_("Hard bounce"),
-    N_("Expired"), N_("Blocked"),
-  };
-
-  return _(titles[status]);
-}
-
 void
 dlv_cli_print_message_line (const DlvMessage *m,
                             gint64            now)
@@ -321,7 +310,7 @@ dlv_cli_print_message_line (const DlvMessage *m,
   g_autofree char *last = dlv_format_iso8601 (m->last_event_at);
 
   g_print ("%-8" G_GINT64_FORMAT "  %-11s  %-34s  %-20s  %s\n",
-           m->id, status_title (dlv_message_get_status (m, now)),
+           m->id, dlv_message_status_title (dlv_message_get_status (m, now)),
            m->recipient ? m->recipient : "", last ? last : "",
            m->subject ? m->subject : "");
 }
@@ -357,7 +346,7 @@ dlv_cli_print_message_detail (const DlvMessage *m,
   g_print ("%s %s\n", _("From:"), m->sender ? m->sender : "");
   g_print ("%s %s\n", _("Subject:"), m->subject ? m->subject : "");
   g_print ("%s %s\n", _("Campaign:"), m->campaign ? m->campaign : "");
-  g_print ("%s %s (%s %d)\n", _("Status:"), status_title (dlv_message_get_status (m, now)),
+  g_print ("%s %s (%s %d)\n", _("Status:"), dlv_message_status_title (dlv_message_get_status (m, now)),
            _("attempts:"), m->attempts);
 
   if (dlv_message_get_status (m, now) == DLV_MESSAGE_STATUS_DEFERRED && m->expires_at > now)

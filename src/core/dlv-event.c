@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "dlv-event.h"
 #include "dlv-core-enums.h"
@@ -156,4 +157,42 @@ dlv_event_page_free (DlvEventPage *page)
   g_clear_pointer (&page->events, g_ptr_array_unref);
   g_free (page->next_cursor);
   g_free (page);
+}
+
+/* The words people read: the same everywhere, window and command line. */
+static const char * const event_kind_titles[DLV_N_EVENT_KINDS] = {
+  N_("Accepted"), N_("Deferred"), N_("Delivered"), N_("Soft bounce"), N_("Hard bounce"),
+  N_("Expired"), N_("Blocked"), N_("Opened"), N_("Clicked"), N_("Marked as spam"),
+  N_("Unsubscribed"),
+};
+
+static const char * const message_status_titles[DLV_N_MESSAGE_STATUSES] = {
+  N_("Accepted"), N_("Deferred"), N_("Delivered"), N_("Soft bounce"), N_("Hard bounce"),
+  N_("Expired"), N_("Blocked"),
+};
+
+/**
+ * dlv_event_kind_title:
+ *
+ * Returns: (transfer none): the translated name of an event, e.g. "Soft bounce"
+ */
+const char *
+dlv_event_kind_title (DlvEventKind kind)
+{
+  g_return_val_if_fail ((guint) kind < DLV_N_EVENT_KINDS, NULL);
+
+  return _(event_kind_titles[kind]);
+}
+
+/**
+ * dlv_message_status_title:
+ *
+ * Returns: (transfer none): the translated name of a status, e.g. "Deferred"
+ */
+const char *
+dlv_message_status_title (DlvMessageStatus status)
+{
+  g_return_val_if_fail ((guint) status < DLV_N_MESSAGE_STATUSES, NULL);
+
+  return _(message_status_titles[status]);
 }

@@ -68,6 +68,8 @@ void          dlv_event_page_free        (DlvEventPage       *page);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DlvEventPage, dlv_event_page_free)
 
+const char   *dlv_event_kind_title           (DlvEventKind      kind);
+const char   *dlv_message_status_title       (DlvMessageStatus  status);
 const char   *dlv_message_status_to_string   (DlvMessageStatus  status);
 gboolean      dlv_message_status_from_string (const char       *str,
                                               DlvMessageStatus *status);

@@ -36,18 +36,6 @@ struct _DlvMessageDialog
 
 G_DEFINE_FINAL_TYPE (DlvMessageDialog, dlv_message_dialog, ADW_TYPE_WINDOW)
 
-static const char *
-kind_title (DlvEventKind kind)
-{
-  static const char * const titles[DLV_N_EVENT_KINDS] = {
-    N_("Accepted"), N_("Deferred"), N_("Delivered"), N_("Soft bounce"), N_("Hard bounce"),
-    N_("Expired"), N_("Blocked"), N_("Opened"), N_("Clicked"), N_("Marked as spam"),
-    N_("Unsubscribed"),
-  };
-
-  return _(titles[kind]);
-}
-
 static char *
 format_time (gint64 unix_seconds)
 {
@@ -68,9 +56,9 @@ create_event_row (const DlvEvent *event)
   GtkWidget *time_label = gtk_label_new (when);
 
   if (event->attempt > 0)
-    title = g_strdup_printf (_("%s, attempt %d"), kind_title (event->kind), event->attempt);
+    title = g_strdup_printf (_("%s, attempt %d"), dlv_event_kind_title (event->kind), event->attempt);
   else
-    title = g_strdup (kind_title (event->kind));
+    title = g_strdup (dlv_event_kind_title (event->kind));
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);

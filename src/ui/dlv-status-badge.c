@@ -37,26 +37,17 @@ G_DEFINE_FINAL_TYPE (DlvStatusBadge, dlv_status_badge, GTK_TYPE_WIDGET)
 static GParamSpec *properties[N_PROPS];
 
 static const struct {
-  const char *title;
   const char *icon;
   const char *css;
 } statuses[DLV_N_MESSAGE_STATUSES] = {
-  [DLV_MESSAGE_STATUS_ACCEPTED] = { N_("Accepted"), "mail-send-symbolic", "accepted" },
-  [DLV_MESSAGE_STATUS_DEFERRED] = { N_("Deferred"), "alarm-symbolic", "deferred" },
-  [DLV_MESSAGE_STATUS_DELIVERED] = { N_("Delivered"), "emblem-ok-symbolic", "delivered" },
-  [DLV_MESSAGE_STATUS_SOFT_BOUNCE] = { N_("Soft bounce"), "mail-replied-symbolic", "soft-bounce" },
-  [DLV_MESSAGE_STATUS_HARD_BOUNCE] = { N_("Hard bounce"), "dialog-error-symbolic", "hard-bounce" },
-  [DLV_MESSAGE_STATUS_EXPIRED] = { N_("Expired"), "hourglass-symbolic", "expired" },
-  [DLV_MESSAGE_STATUS_BLOCKED] = { N_("Blocked"), "action-unavailable-symbolic", "blocked" },
+  [DLV_MESSAGE_STATUS_ACCEPTED] = { "mail-send-symbolic", "accepted" },
+  [DLV_MESSAGE_STATUS_DEFERRED] = { "alarm-symbolic", "deferred" },
+  [DLV_MESSAGE_STATUS_DELIVERED] = { "emblem-ok-symbolic", "delivered" },
+  [DLV_MESSAGE_STATUS_SOFT_BOUNCE] = { "mail-replied-symbolic", "soft-bounce" },
+  [DLV_MESSAGE_STATUS_HARD_BOUNCE] = { "dialog-error-symbolic", "hard-bounce" },
+  [DLV_MESSAGE_STATUS_EXPIRED] = { "hourglass-symbolic", "expired" },
+  [DLV_MESSAGE_STATUS_BLOCKED] = { "action-unavailable-symbolic", "blocked" },
 };
-
-const char *
-dlv_status_title (DlvMessageStatus status)
-{
-  g_return_val_if_fail ((guint) status < DLV_N_MESSAGE_STATUSES, NULL);
-
-  return _(statuses[status].title);
-}
 
 const char *
 dlv_status_icon_name (DlvMessageStatus status)
@@ -139,7 +130,7 @@ build_tooltip (DlvMessageItem *item)
   g_autofree char *shown = NULL;
   g_autofree char *escaped = NULL;
 
-  g_string_append_printf (markup, "<b>%s</b>\n", dlv_status_title (status));
+  g_string_append_printf (markup, "<b>%s</b>\n", dlv_message_status_title (status));
   if (m->reason_at == 0)
     {
       append_timing (markup, m, status, now);
@@ -217,10 +208,10 @@ update (DlvStatusBadge *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), statuses[status].css);
 
   gtk_image_set_from_icon_name (self->icon, statuses[status].icon);
-  gtk_label_set_label (self->label, dlv_status_title (status));
+  gtk_label_set_label (self->label, dlv_message_status_title (status));
 
   /* Translators: read by screen readers, e.g. "Status: Deferred" */
-  accessible = g_strdup_printf (_("Status: %s"), dlv_status_title (status));
+  accessible = g_strdup_printf (_("Status: %s"), dlv_message_status_title (status));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 

@@ -20,7 +20,6 @@ void            dlv_status_badge_set_item     (DlvStatusBadge *self,
 DlvMessageItem *dlv_status_badge_get_item     (DlvStatusBadge *self);
 char           *dlv_status_badge_dup_tooltip  (DlvStatusBadge *self);
 
-const char     *dlv_status_title              (DlvMessageStatus status);
 const char     *dlv_status_icon_name          (DlvMessageStatus status);
 
 G_END_DECLS
