@@ -175,6 +175,37 @@ test_list_lazily (Fixture       *f,
     }
 }
 
+/* When a query fails, the list says why and keeps the rows it had. */
+static void
+test_query_error_keeps_rows (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(DlvMessageList) list = dlv_message_list_new (f->store);
+  g_autofree char *moved = g_strconcat (f->path, ".moved", NULL);
+  guint loaded = 0, rows;
+
+  poll_once (f);
+  load (list, NULL);
+  rows = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (rows, >, 0);
+
+  /* The worker opens the store anew: put something that is not one in its place. */
+  g_assert_cmpint (g_rename (f->path, moved), ==, 0);
+  g_assert_cmpint (g_mkdir (f->path, 0700), ==, 0);
+
+  g_signal_connect (list, "loaded", G_CALLBACK (loaded_cb), &loaded);
+  dlv_message_list_reload (list);
+  wait_for (&loaded);
+
+  g_assert_nonnull (dlv_message_list_get_error (list));
+  g_assert_error ((GError *) dlv_message_list_get_error (list), DLV_STORE_ERROR,
+                  DLV_STORE_ERROR_NOT_A_STORE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, rows);
+
+  g_rmdir (f->path);
+  g_assert_cmpint (g_rename (moved, f->path), ==, 0);
+}
+
 static void
 test_poller_reports_errors (Fixture       *f,
                             gconstpointer  data)
@@ -204,6 +235,8 @@ main (int   argc,
 
   g_test_add ("/dlv/message-list/lazily", Fixture, NULL, fixture_setup, test_list_lazily,
               fixture_teardown);
+  g_test_add ("/dlv/message-list/query-error", Fixture, NULL, fixture_setup,
+              test_query_error_keeps_rows, fixture_teardown);
   g_test_add ("/dlv/poller/errors", Fixture, NULL, fixture_setup, test_poller_reports_errors,
               fixture_teardown);
 

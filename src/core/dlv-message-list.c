@@ -313,8 +313,8 @@ query_done_cb (GObject      *object,
   g_clear_error (&self->error);
   if (answer == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not list messages: %s", error->message);
+      /* Not a warning: the list's owner shows it (dlv_message_list_get_error). */
+      g_debug ("Could not list messages: %s", error->message);
       self->error = g_steal_pointer (&error);
       g_signal_emit (self, signals[LOADED], 0);
       return;

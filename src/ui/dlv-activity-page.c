@@ -36,6 +36,7 @@ struct _DlvActivityPage
   GtkDropDown *campaign_dropdown;
   GtkDropDown *time_dropdown;
   GtkStack *content_stack;
+  AdwStatusPage *error_page;
   GtkColumnView *column_view;
   GtkColumnViewColumn *status_column;
   GtkColumnViewColumn *recipient_column;
@@ -134,7 +135,7 @@ fill_status_dropdown (DlvActivityPage *self)
           row = g_strdup_printf (_("All statuses (%s)"), number);
         }
       else
-        row = g_strdup_printf ("%s (%" G_GUINT64_FORMAT ")", dlv_status_title (status_rows[i - 1]),
+        row = g_strdup_printf ("%s (%" G_GUINT64_FORMAT ")", dlv_message_status_title (status_rows[i - 1]),
                                counts ? counts[status_rows[i - 1]] : 0);
       g_strv_builder_add (builder, row);
     }
@@ -307,8 +308,20 @@ list_loaded_cb (DlvActivityPage *self,
                 DlvMessageList  *list)
 {
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (list)) == 0;
+  const GError *error = dlv_message_list_get_error (list);
 
   fill_status_dropdown (self);
+
+  /* A failed query keeps the rows already shown; with none, it says why. */
+  if (error != NULL && empty)
+    {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+      adw_status_page_set_description (self->error_page, escaped);
+      gtk_stack_set_visible_child_name (self->content_stack, "error");
+      return;
+    }
+
   gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "list");
 }
 
@@ -379,6 +392,7 @@ dlv_activity_page_class_init (DlvActivityPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DlvActivityPage, campaign_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DlvActivityPage, time_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DlvActivityPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, DlvActivityPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, DlvActivityPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, DlvActivityPage, status_column);
   gtk_widget_class_bind_template_child (widget_class, DlvActivityPage, recipient_column);
