@@ -155,6 +155,7 @@ dlv_event_page_free (DlvEventPage *page)
     return;
 
   g_clear_pointer (&page->events, g_ptr_array_unref);
+  g_clear_pointer (&page->gap, g_free);
   g_free (page->next_cursor);
   g_free (page);
 }

@@ -58,6 +58,7 @@ struct _DlvEventPage
   gboolean more;           /* TRUE: fetch again now; FALSE: poll later */
   guint skipped;           /* malformed items skipped */
   guint repaired;          /* 1 when invalid UTF-8 in the page was replaced */
+  char *gap;               /* events the provider could not give, in words; NULL when none */
 };
 
 #define DLV_TYPE_EVENT_PAGE (dlv_event_page_get_type ())

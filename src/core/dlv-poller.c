@@ -84,7 +84,7 @@ poll_account (DlvStore     *store,
   g_autoptr(GError) error = NULL;
   DlvPollStats stats;
 
-  provider = dlv_providers_create_for_account (account, &error);
+  provider = dlv_providers_open_account (dlv_store_get_path (store), account, cancellable, &error);
   if (provider != NULL &&
       dlv_poll_account_sync (store, account->id, provider, 0, &stats, cancellable, &error))
     {

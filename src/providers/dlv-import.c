@@ -17,61 +17,35 @@
 
 #include "dlv-import.h"
 #include "dlv-json-util.h"
-#include "dlv-mailgun-events.h"
-#include "dlv-provider.h"
-
-static const struct {
-  const char *name;
-  guint retry_window_hours;
-  gboolean parsed;              /* this version reads its files */
-} providers[] = {
-  { "sendgrid", 72, FALSE },
-  { "mailgun", 8, TRUE },
-  { "brevo", 72, FALSE },
-  { "postmark", 72, FALSE },
-  { "sparkpost", 72, FALSE },
-  { "mailjet", 72, FALSE },
-  { "resend", 72, FALSE },
-};
-
-static gint
-find_provider (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
-    if (g_strcmp0 (providers[i].name, name) == 0)
-      return i;
-
-  return -1;
-}
+#include "dlv-providers.h"
 
 gboolean
 dlv_import_supports (const char *provider)
 {
-  gint i = find_provider (provider);
+  const DlvProviderInfo *info = dlv_providers_lookup (provider);
 
-  return i >= 0 && providers[i].parsed;
+  return info != NULL && info->parse_page != NULL;
 }
 
 guint
 dlv_import_retry_window_hours (const char *provider)
 {
-  gint i = find_provider (provider);
+  const DlvProviderInfo *info = dlv_providers_lookup (provider);
 
-  return i >= 0 ? providers[i].retry_window_hours : 72;
+  return info != NULL ? info->retry_window_hours : 72;
 }
 
-/* A webhook event, bare or in Mailgun's {"signature", "event-data"} envelope. */
 static void
-add_webhook_event (DlvEventPage *page,
-                   JsonNode     *node)
+add_webhook_event (const DlvProviderInfo *info,
+                   DlvEventPage          *page,
+                   JsonNode              *node)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  JsonObject *data = dlv_json_get_object (object, "event-data");
   gboolean ignored = FALSE;
   DlvEvent *event = NULL;
 
   if (object != NULL)
-    event = dlv_mailgun_parse_event (data != NULL ? data : object, &ignored);
+    event = info->parse_webhook (object, &ignored);
 
   if (event != NULL)
     g_ptr_array_add (page->events, event);
@@ -80,9 +54,10 @@ add_webhook_event (DlvEventPage *page,
 }
 
 static DlvEventPage *
-parse_ndjson (const char  *data,
-              gsize        length,
-              GError     **error)
+parse_ndjson (const DlvProviderInfo  *info,
+              const char             *data,
+              gsize                   length,
+              GError                **error)
 {
   g_autoptr(DlvEventPage) page = dlv_event_page_new ();
   g_autofree char *copy = g_strndup (data, length);
@@ -91,24 +66,23 @@ parse_ndjson (const char  *data,
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(JsonParser) parser = NULL;
-      g_autoptr(GError) line_error = NULL;
 
       if (g_strstrip (lines[i])[0] == '\0')
         continue;
 
-      parser = dlv_json_load (lines[i], -1, NULL, &line_error);
+      parser = dlv_json_load (lines[i], -1, NULL, NULL);
       if (parser == NULL)
         {
           page->skipped++;
           continue;
         }
-      add_webhook_event (page, json_parser_get_root (parser));
+      add_webhook_event (info, page, json_parser_get_root (parser));
     }
 
-  if (page->events->len == 0 && page->skipped > 0)
+  if (page->events->len == 0)
     {
       g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                   _("No line of the file is an event"));
+                   _("The file holds no %s events: neither an events page nor webhook events"), info->title);
       return NULL;
     }
 
@@ -128,29 +102,31 @@ dlv_import_parse (const char  *provider,
                   gsize        length,
                   GError     **error)
 {
+  const DlvProviderInfo *info = dlv_providers_lookup (provider);
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(DlvEventPage) page = NULL;
   JsonNode *root;
 
-  if (!dlv_import_supports (provider))
+  if (info == NULL || info->parse_page == NULL)
     {
+      g_autofree char *names = dlv_providers_names ();
+
       g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_FAILED,
-                   _("This version cannot read %s files yet"), provider);
+                   _("“%s” is not a provider this version reads; it reads %s"), provider, names);
       return NULL;
     }
 
   parser = dlv_json_load (data, length, NULL, NULL);
   if (parser == NULL)
-    return parse_ndjson (data, length, error);
+    return parse_ndjson (info, data, length, error);
 
+  /* An object is first tried as an events page, then as one webhook event. */
   root = json_parser_get_root (parser);
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
-      dlv_json_get_array (json_node_get_object (root), "items") != NULL)
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
-      page = dlv_mailgun_parse_events_page (data, length, TRUE, error);
+      page = info->parse_page (data, length, NULL);
       if (page != NULL)
-        g_clear_pointer (&page->next_cursor, g_free);   /* a file has no poll position */
-      return g_steal_pointer (&page);
+        return g_steal_pointer (&page);
     }
 
   page = dlv_event_page_new ();
@@ -159,16 +135,15 @@ dlv_import_parse (const char  *provider,
       JsonArray *array = json_node_get_array (root);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
-        add_webhook_event (page, json_array_get_element (array, i));
+        add_webhook_event (info, page, json_array_get_element (array, i));
     }
   else if (root != NULL)
-    add_webhook_event (page, root);
+    add_webhook_event (info, page, root);
 
   if (page->events->len == 0)
     {
       g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                   _("The file holds no %s events: neither an events page nor webhook events"),
-                   provider);
+                   _("The file holds no %s events: neither an events page nor webhook events"), info->title);
       return NULL;
     }
 

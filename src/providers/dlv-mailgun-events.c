@@ -14,6 +14,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "dlv-json-util.h"
 #include "dlv-mailgun-events.h"
@@ -97,8 +98,12 @@ timestamp_of (JsonObject *item,
 {
   double seconds;
 
-  if (dlv_json_get_double (item, "timestamp", &seconds) && seconds > 0 && seconds < 1e11)
+  /* Seconds everywhere in practice; Mailgun's schema once said nanoseconds,
+   * so a value far past the year 5000 is scaled down until it fits. */
+  if (dlv_json_get_double (item, "timestamp", &seconds) && seconds > 0)
     {
+      while (seconds >= 1e11)
+        seconds /= 1000;
       *at = (gint64) floor (seconds);
       return TRUE;
     }
@@ -275,7 +280,7 @@ dlv_mailgun_parse_events_page (const char  *data,
   if (items == NULL)
     {
       g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                   "Mailgun sent a page without an “items” list");
+                   _("Mailgun sent a page without an “items” list"));
       return NULL;
     }
 

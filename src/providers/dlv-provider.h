@@ -9,6 +9,7 @@
 
 #include "dlv-event.h"
 #include "dlv-domain.h"
+#include "dlv-http.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,20 @@ struct _DlvProviderClass
 {
   GObjectClass parent_class;
 
+  /* Blocking versions, for providers that speak HTTP from a worker thread.
+   * A provider implements either these or the async pair; the base class
+   * derives the other. */
+  DlvEventPage  *(*fetch_page)           (DlvProvider          *self,
+                                          const char           *cursor,
+                                          GCancellable         *cancellable,
+                                          GError              **error);
+  GPtrArray     *(*fetch_domains)        (DlvProvider          *self,
+                                          GCancellable         *cancellable,
+                                          GError              **error);
+  /* Sets the key (and secret) on a fresh connection. */
+  void           (*authorize)            (DlvProvider          *self,
+                                          DlvHttp              *http);
+
   /* Fetch the page after @cursor (NULL: the provider's starting point). */
   void           (*fetch_page_async)     (DlvProvider          *self,
                                           const char           *cursor,
@@ -59,7 +74,22 @@ struct _DlvProviderClass
 };
 
 const char    *dlv_provider_get_name                (DlvProvider          *self);
+const char    *dlv_provider_get_title               (DlvProvider          *self);
 guint          dlv_provider_get_retry_window_hours  (DlvProvider          *self);
+const char    *dlv_provider_get_api_key             (DlvProvider          *self);
+const char    *dlv_provider_get_api_secret          (DlvProvider          *self);
+const char    *dlv_provider_get_base_url            (DlvProvider          *self);
+const char    *dlv_provider_get_domain              (DlvProvider          *self);
+const char    *dlv_provider_get_region              (DlvProvider          *self);
+DlvHttp       *dlv_provider_get_http                (DlvProvider          *self,
+                                                     GError              **error);
+GBytes        *dlv_provider_request                 (DlvProvider          *self,
+                                                     const char           *method,
+                                                     const char           *path,
+                                                     const char           *json_body,
+                                                     GCancellable         *cancellable,
+                                                     GError              **error);
+const DlvHttpReply *dlv_provider_get_last_reply     (DlvProvider          *self);
 
 void           dlv_provider_fetch_page_async        (DlvProvider          *self,
                                                      const char           *cursor,
@@ -86,5 +116,23 @@ DlvEventPage  *dlv_provider_fetch_page_sync         (DlvProvider          *self,
 GPtrArray     *dlv_provider_fetch_domains_sync      (DlvProvider          *self,
                                                      GCancellable         *cancellable,
                                                      GError              **error);
+
+/* What "Test connection" found the key can read. */
+typedef struct
+{
+  gboolean events_ok;
+  gboolean domains_ok;
+  guint events;                 /* events on the first page */
+  guint domains;
+  char *events_error;
+  char *domains_error;
+} DlvAccessReport;
+
+void             dlv_access_report_free  (DlvAccessReport *report);
+char            *dlv_access_report_describe (const DlvAccessReport *report);
+DlvAccessReport *dlv_provider_test_access_sync (DlvProvider   *self,
+                                                GCancellable  *cancellable);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DlvAccessReport, dlv_access_report_free)
 
 G_END_DECLS
