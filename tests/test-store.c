@@ -408,7 +408,7 @@ test_migration (Fixture       *f,
   sqlite3 *db;
 
   dlv_store_ingest_page (f->store, f->account, page, NULL, &error);
-  g_assert_cmpint (dlv_store_get_schema_version (f->store), ==, 3);
+  g_assert_cmpint (dlv_store_get_schema_version (f->store), ==, 4);
   g_clear_object (&f->store);
 
   g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
@@ -417,12 +417,15 @@ test_migration (Fixture       *f,
                                  "DROP INDEX messages_by_last_event; DROP INDEX messages_by_status;"
                                  "DROP INDEX messages_by_domain; DROP INDEX messages_by_group;"
                                  "DROP INDEX messages_by_campaign; DROP INDEX messages_deferred;"
+                                 "ALTER TABLE accounts DROP COLUMN last_success_at;"
+                                 "ALTER TABLE accounts DROP COLUMN caught_up_at;"
+                                 "ALTER TABLE accounts DROP COLUMN history_gap;"
                                  "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
   f->store = dlv_store_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (dlv_store_get_schema_version (f->store), ==, 3);
+  g_assert_cmpint (dlv_store_get_schema_version (f->store), ==, 4);
   g_assert_cmpuint (count (f->store, NULL, T0), ==, 4);
   g_assert_cmpuint (count (f->store, &(DlvMessageFilter) { .search = "yahoo.com" }, T0), ==, 1);
   domains = dlv_store_list_domains (f->store, 0, &error);
@@ -445,6 +448,50 @@ test_invalid_events_skipped (Fixture       *f,
   g_assert_cmpuint (stats.events_added, ==, 6);
 }
 
+/* What the Accounts rows show: data fetched, caught up, gaps; and edits. */
+static void
+test_account_state (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(DlvEventPage) partial = make_page ("c1");
+  g_autoptr(DlvEventPage) last = dlv_event_page_new ();
+  g_autoptr(GError) error = NULL;
+  DlvAccount *account;
+
+  partial->more = TRUE;
+  partial->gap = g_strdup ("1,000 events at most per second");
+  g_assert_true (dlv_store_ingest_page (f->store, f->account, partial, NULL, &error));
+  account = dlv_store_get_account (f->store, f->account, &error);
+  g_assert_cmpint (account->caught_up_at, ==, 0);
+  g_assert_cmpstr (account->history_gap, ==, "1,000 events at most per second");
+  g_assert_cmpstr (account->cursor, ==, "c1");
+  dlv_account_free (account);
+
+  /* A page without a cursor keeps the old one; the last page marks the
+   * account caught up; a gap is not forgotten by later pages. */
+  last->more = FALSE;
+  g_assert_true (dlv_store_ingest_page (f->store, f->account, last, NULL, &error));
+  g_assert_true (dlv_store_set_account_status (f->store, f->account, T0, "Offline", &error));
+  account = dlv_store_get_account (f->store, f->account, &error);
+  g_assert_cmpint (account->caught_up_at, >, 0);
+  g_assert_cmpstr (account->cursor, ==, "c1");
+  g_assert_cmpstr (account->history_gap, ==, "1,000 events at most per second");
+  g_assert_cmpint (account->last_success_at, ==, 0);
+  dlv_account_free (account);
+
+  g_assert_true (dlv_store_set_account_status (f->store, f->account, T0 + 60, NULL, &error));
+  g_assert_true (dlv_store_update_account (f->store, f->account, "Renamed", "{\"region\":\"eu\"}", TRUE, &error));
+  g_assert_no_error (error);
+  account = dlv_store_get_account (f->store, f->account, &error);
+  g_assert_cmpint (account->last_success_at, ==, T0 + 60);
+  g_assert_cmpstr (account->name, ==, "Renamed");
+  g_assert_cmpstr (account->settings, ==, "{\"region\":\"eu\"}");
+  g_assert_null (account->cursor);
+  g_assert_cmpint (account->caught_up_at, ==, 0);
+  g_assert_cmpuint (count (f->store, NULL, T0), ==, 4);
+  dlv_account_free (account);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -464,6 +511,7 @@ main (int   argc,
   ADD ("/dlv/store/too-new", test_too_new);
   ADD ("/dlv/store/migration", test_migration);
   ADD ("/dlv/store/invalid-events", test_invalid_events_skipped);
+  ADD ("/dlv/store/account-state", test_account_state);
 #undef ADD
 
   return g_test_run ();

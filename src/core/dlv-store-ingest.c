@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-store-private.h"
+#include "dlv-util.h"
 
 typedef struct
 {
@@ -276,23 +277,29 @@ read_account (DlvStore  *self,
   return TRUE;
 }
 
+/* The poll position, whether it reached the present, and any events the
+ * provider could not give, in the page's transaction. */
 static gboolean
-save_cursor (DlvStore    *self,
-             gint64       account_id,
-             const char  *cursor)
+save_cursor (DlvStore           *self,
+             gint64              account_id,
+             const DlvEventPage *page)
 {
   sqlite3_stmt *stmt;
   gboolean ok;
 
-  if (cursor == NULL)
-    return TRUE;
-
-  stmt = _dlv_store_prepare (self, "UPDATE accounts SET cursor = ? WHERE id = ?", NULL);
+  stmt = _dlv_store_prepare (self,
+                             "UPDATE accounts SET cursor = COALESCE (?, cursor),"
+                             " history_gap = COALESCE (?, history_gap),"
+                             " caught_up_at = CASE WHEN ? THEN caught_up_at ELSE ? END"
+                             " WHERE id = ?", NULL);
   if (stmt == NULL)
     return FALSE;
 
-  _dlv_bind_text (stmt, 1, cursor);
-  sqlite3_bind_int64 (stmt, 2, account_id);
+  _dlv_bind_text (stmt, 1, page->next_cursor);
+  _dlv_bind_text (stmt, 2, page->gap);
+  sqlite3_bind_int (stmt, 3, page->more);
+  sqlite3_bind_int64 (stmt, 4, dlv_now ());
+  sqlite3_bind_int64 (stmt, 5, account_id);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
 
@@ -362,7 +369,7 @@ ingest_events (DlvStore       *self,
         stats->messages_updated++;
     }
 
-  if (!save_cursor (self, account_id, page->next_cursor))
+  if (!save_cursor (self, account_id, page))
     return _dlv_store_set_error (self, error, _("save the poll position"));
 
   return TRUE;

@@ -83,6 +83,13 @@ static const char * const migrations[] = {
   "CREATE VIRTUAL TABLE message_text USING fts5 (recipient, subject,"
   "  content = 'messages', content_rowid = 'id', tokenize = 'trigram');"
   "INSERT INTO message_text (message_text) VALUES ('rebuild');",
+
+  /* 3 -> 4: what the Accounts rows show: last data fetched, whether the
+   * backfill reached the present, and events a provider could not give */
+  "ALTER TABLE accounts ADD COLUMN last_success_at INTEGER;"
+  "ALTER TABLE accounts ADD COLUMN caught_up_at INTEGER;"
+  "ALTER TABLE accounts ADD COLUMN history_gap TEXT;"
+  "UPDATE accounts SET last_success_at = last_poll_at WHERE last_error IS NULL;",
 };
 
 #define DLV_SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -421,6 +428,7 @@ dlv_account_free (DlvAccount *account)
   g_free (account->settings);
   g_free (account->cursor);
   g_free (account->last_error);
+  g_free (account->history_gap);
   g_free (account);
 }
 
@@ -507,12 +515,16 @@ account_from_row (sqlite3_stmt *stmt)
   account->last_poll_at = sqlite3_column_int64 (stmt, 6);
   account->last_error = _dlv_column_dup (stmt, 7);
   account->created_at = sqlite3_column_int64 (stmt, 8);
+  account->last_success_at = sqlite3_column_int64 (stmt, 9);
+  account->caught_up_at = sqlite3_column_int64 (stmt, 10);
+  account->history_gap = _dlv_column_dup (stmt, 11);
 
   return account;
 }
 
 #define ACCOUNT_COLUMNS \
-  "id, provider, name, settings, retry_window_hours, cursor, last_poll_at, last_error, created_at"
+  "id, provider, name, settings, retry_window_hours, cursor, last_poll_at, last_error, created_at," \
+  " last_success_at, caught_up_at, history_gap"
 
 /**
  * dlv_store_list_accounts:
@@ -594,7 +606,9 @@ dlv_store_set_account_status (DlvStore    *self,
   g_return_val_if_fail (DLV_IS_STORE (self), FALSE);
 
   stmt = _dlv_store_prepare (self,
-                             "UPDATE accounts SET last_poll_at = ?, last_error = ? WHERE id = ?",
+                             "UPDATE accounts SET last_poll_at = ?1, last_error = ?2,"
+                             " last_success_at = CASE WHEN ?2 IS NULL THEN ?1 ELSE last_success_at END"
+                             " WHERE id = ?3",
                              error);
   if (stmt == NULL)
     return FALSE;
@@ -605,6 +619,50 @@ dlv_store_set_account_status (DlvStore    *self,
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   if (!ok)
     _dlv_store_set_error (self, error, _("save the account’s state"));
+  sqlite3_finalize (stmt);
+
+  return ok;
+}
+
+/**
+ * dlv_store_update_account:
+ * @settings: (nullable): the new settings JSON (never a key)
+ *
+ * Renames an account and replaces its settings. Where it polls from is part
+ * of the settings, so a changed provider endpoint keeps the history but
+ * not the poll position when @reset_cursor is set.
+ */
+gboolean
+dlv_store_update_account (DlvStore    *self,
+                          gint64       account_id,
+                          const char  *name,
+                          const char  *settings,
+                          gboolean     reset_cursor,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (DLV_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  stmt = _dlv_store_prepare (self,
+                             "UPDATE accounts SET name = ?, settings = ?,"
+                             " cursor = CASE WHEN ? THEN NULL ELSE cursor END,"
+                             " caught_up_at = CASE WHEN ? THEN NULL ELSE caught_up_at END"
+                             " WHERE id = ?",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+
+  _dlv_bind_text (stmt, 1, name);
+  _dlv_bind_text (stmt, 2, settings);
+  sqlite3_bind_int (stmt, 3, reset_cursor);
+  sqlite3_bind_int (stmt, 4, reset_cursor);
+  sqlite3_bind_int64 (stmt, 5, account_id);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _dlv_store_set_error (self, error, _("save the account"));
   sqlite3_finalize (stmt);
 
   return ok;

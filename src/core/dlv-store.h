@@ -38,6 +38,9 @@ struct _DlvAccount
   gint64 last_poll_at;
   char *last_error;
   gint64 created_at;
+  gint64 last_success_at;       /* when data was last fetched, 0 never */
+  gint64 caught_up_at;          /* when polling last reached the present, 0 never */
+  char *history_gap;            /* events the provider could not give, in words, or NULL */
 };
 
 void dlv_account_free (DlvAccount *account);
@@ -98,6 +101,12 @@ gint64       dlv_store_add_account        (DlvStore                *self,
                                            guint                    retry_window_hours,
                                            const char              *settings,
                                            const char              *cursor,
+                                           GError                 **error);
+gboolean     dlv_store_update_account     (DlvStore                *self,
+                                           gint64                   account_id,
+                                           const char              *name,
+                                           const char              *settings,
+                                           gboolean                 reset_cursor,
                                            GError                 **error);
 gboolean     dlv_store_remove_account     (DlvStore                *self,
                                            gint64                   account_id,

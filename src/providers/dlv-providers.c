@@ -154,14 +154,14 @@ dlv_providers_create (const DlvProviderInfo     *info,
                       const char                *api_secret,
                       GError                   **error)
 {
-  gboolean eu;
+  gboolean alt;
   const char *base_url;
 
   g_return_val_if_fail (info != NULL, NULL);
   g_return_val_if_fail (settings != NULL, NULL);
 
-  eu = g_strcmp0 (settings->region, "eu") == 0 && (info->needs & DLV_PROVIDER_HAS_EU_REGION);
-  base_url = settings->base_url != NULL ? settings->base_url : eu ? info->base_url_eu : info->base_url;
+  alt = (info->needs & DLV_PROVIDER_HAS_REGION) && g_strcmp0 (settings->region, info->alt_region) == 0;
+  base_url = settings->base_url != NULL ? settings->base_url : alt ? info->base_url_alt : info->base_url;
 
   if (is_blank (api_key))
     {
@@ -192,7 +192,7 @@ dlv_providers_create (const DlvProviderInfo     *info,
                        "api-secret", api_secret,
                        "base-url", base_url,
                        "domain", settings->domain,
-                       "region", eu ? "eu" : "us",
+                       "region", alt ? info->alt_region : NULL,
                        NULL);
 }
 

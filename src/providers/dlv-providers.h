@@ -16,7 +16,7 @@ typedef enum
 {
   DLV_PROVIDER_NEEDS_SECRET = 1 << 0,   /* a key and a secret (Mailjet) */
   DLV_PROVIDER_NEEDS_DOMAIN = 1 << 1,   /* events are read per sending domain (Mailgun) */
-  DLV_PROVIDER_HAS_EU_REGION = 1 << 2,  /* a separate EU endpoint */
+  DLV_PROVIDER_HAS_REGION = 1 << 2,     /* a second regional endpoint: base_url_alt */
 } DlvProviderNeeds;
 
 /* What the app knows about a provider before talking to it. */
@@ -28,7 +28,8 @@ typedef struct
   guint min_poll_seconds;       /* documented floor between polls */
   DlvProviderNeeds needs;
   const char *base_url;         /* default region */
-  const char *base_url_eu;
+  const char *alt_region;       /* "eu" or "us": the region base_url_alt serves */
+  const char *base_url_alt;
   const char *key_label;        /* N_(): "API key", "Server token"… */
   const char *secret_label;     /* N_(), or NULL */
   const char *key_help;         /* N_(): which key, with which permissions */
@@ -45,7 +46,7 @@ typedef struct
 /* Where and how an account is read: the account's "settings" JSON. Never a key. */
 typedef struct
 {
-  char *region;                 /* NULL or "us"; "eu" */
+  char *region;                 /* NULL for the default, or the provider's alt_region ("eu", "us") */
   char *domain;
   char *base_url;               /* a custom endpoint, overriding the region */
 } DlvAccountSettings;
