@@ -84,3 +84,51 @@ dlv_poll_account_sync (DlvStore      *store,
 
   return dlv_store_set_account_status (store, account_id, dlv_now (), NULL, error);
 }
+
+/**
+ * dlv_poll_next_delay:
+ * @interval: the user's poll interval, in seconds
+ * @failures: failed rounds in a row for this account, including this one
+ * @stop: (out): set when polling this account cannot help until the user
+ *   acts (a refused key, a missing add-on or permission, an unreadable
+ *   position)
+ *
+ * Seconds to wait before polling the account again: the interval (never
+ * under the provider's documented floor) after success; what the provider
+ * asked after a 429 (its Retry-After or rate-limit reset); otherwise the
+ * interval doubled per failure, up to an hour, with ±10 % jitter so that
+ * clients recovering from one outage do not all return at once.
+ */
+guint
+dlv_poll_next_delay (const DlvPollOutcome *outcome,
+                     guint                 interval,
+                     guint                 failures,
+                     gboolean             *stop)
+{
+  guint floor_seconds = MAX (outcome->min_poll_seconds, 1);
+  double delay = MAX (interval, floor_seconds);
+
+  *stop = FALSE;
+  if (outcome->ok)
+    return (guint) delay;
+
+  if (outcome->provider_error &&
+      (outcome->error_code == DLV_PROVIDER_ERROR_UNAUTHORIZED ||
+       outcome->error_code == DLV_PROVIDER_ERROR_FORBIDDEN ||
+       outcome->error_code == DLV_PROVIDER_ERROR_BAD_CURSOR))
+    {
+      *stop = TRUE;
+      return 0;
+    }
+
+  if (outcome->provider_error && outcome->error_code == DLV_PROVIDER_ERROR_RATE_LIMITED &&
+      outcome->retry_after >= 0)
+    return (guint) CLAMP (outcome->retry_after, floor_seconds, 24 * 3600);
+
+  for (guint i = 1; i < failures && delay < DLV_POLL_MAX_BACKOFF_SECONDS; i++)
+    delay *= 2;
+  delay = MIN (delay, DLV_POLL_MAX_BACKOFF_SECONDS);
+  delay *= g_random_double_range (0.9, 1.1);
+
+  return MAX ((guint) delay, floor_seconds);
+}

@@ -29,4 +29,23 @@ gboolean dlv_poll_account_sync (DlvStore      *store,
                                 GCancellable  *cancellable,
                                 GError       **error);
 
+/* What a round did for one account, and when to try it again. */
+typedef struct
+{
+  gint64 account_id;
+  gboolean ok;
+  int error_code;               /* DlvProviderError, when !ok and the error was the provider's */
+  gboolean provider_error;
+  gint64 retry_after;           /* seconds asked by the provider, -1 when unsaid */
+  guint min_poll_seconds;       /* the provider's documented floor */
+  guint events_added;
+} DlvPollOutcome;
+
+guint    dlv_poll_next_delay   (const DlvPollOutcome *outcome,
+                                guint                 interval,
+                                guint                 failures,
+                                gboolean             *stop);
+
+#define DLV_POLL_MAX_BACKOFF_SECONDS 3600
+
 G_END_DECLS

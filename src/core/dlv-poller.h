@@ -22,5 +22,12 @@ guint        dlv_poller_get_interval      (DlvPoller  *self);
 gboolean     dlv_poller_get_polling       (DlvPoller  *self);
 gint64       dlv_poller_get_last_success  (DlvPoller  *self);
 const char  *dlv_poller_get_last_error    (DlvPoller  *self);
+gboolean     dlv_poller_get_offline       (DlvPoller  *self);
+gboolean     dlv_poller_get_account_schedule (DlvPoller *self,
+                                              gint64     account_id,
+                                              gint64    *next_poll_at,
+                                              gboolean  *waiting_for_user);
+void         dlv_poller_set_network_monitor (DlvPoller       *self,
+                                             GNetworkMonitor *monitor);
 
 G_END_DECLS
