@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
+#include "dlv-test-server.h"
+
 typedef struct
 {
   int status;
@@ -28,6 +30,8 @@ run_free (Run *run)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static char **cli_environment;
 
 /* Runs the real binary with --db pointing at the test's store. */
 static Run *
@@ -50,7 +54,7 @@ cli (const char *first,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_spawn_sync (NULL, (char **) argv->pdata, cli_environment, G_SPAWN_DEFAULT, NULL, NULL,
                 &run->out, &run->err, &wait_status, &error);
   g_assert_no_error (error);
   run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
@@ -420,7 +424,6 @@ test_import (void)
     g_autoptr(Run) list = cli ("messages", "--json", "--limit", "0", NULL);
     g_autoptr(GPtrArray) messages = parse_lines (list->out);
     g_autoptr(Run) bad = cli ("import", "--provider", "mailgun", garbage, NULL);
-    g_autoptr(Run) unsupported = cli ("import", "--provider", "postmark", page, NULL);
     g_autoptr(Run) unknown = cli ("import", "--provider", "pigeon", page, NULL);
     gboolean alice_opened = FALSE;
 
@@ -444,10 +447,68 @@ test_import (void)
 
     g_assert_cmpint (bad->status, ==, 1);
     g_assert_nonnull (strstr (bad->err, "garbage.json"));
-    g_assert_cmpint (unsupported->status, ==, 1);
     g_assert_cmpint (unknown->status, ==, 2);
   }
 
+  db_path = saved;
+}
+
+/* `poll` against a local Mailgun, the key from DLV_API_KEY; then
+ * `accounts` reports what it did. */
+static void
+test_poll_and_accounts (void)
+{
+  g_autoptr(DlvTestServer) server = dlv_test_server_new ();
+  g_autofree char *poll_db = g_build_filename (tmp_dir, "poll.db", NULL);
+  g_autofree char *db_bytes = NULL;
+  char *saved = db_path;
+  gsize length;
+
+  dlv_test_server_add_status (server, "GET", "/v3/mg.example.com/events?", 200, "@mailgun/page1.json");
+  dlv_test_server_add_status (server, "GET", "/events/PAGE2", 200, "@mailgun/page2.json");
+  dlv_test_server_add_status (server, "GET", "/events/PAGE3", 200, "@mailgun/empty.json");
+  dlv_test_server_add_status (server, "GET", "/v4/domains/", 200, "@mailgun/domain.json");
+  db_path = poll_db;
+  cli_environment = g_environ_setenv (g_get_environ (), "DLV_API_KEY", "key-from-environment-42", TRUE);
+
+  {
+    g_autoptr(Run) poll = cli ("poll", "--provider", "mailgun", "--base-url", dlv_test_server_get_url (server),
+                               "--domain", "mg.example.com", "--once", NULL);
+    g_autoptr(Run) again = cli ("poll", "--provider", "mailgun", "--base-url", dlv_test_server_get_url (server),
+                                "--domain", "mg.example.com", "--once", NULL);
+    g_autoptr(Run) accounts = cli ("accounts", "--json", NULL);
+    g_autoptr(Run) text = cli ("accounts", NULL);
+    g_autoptr(GPtrArray) lines = parse_lines (accounts->out);
+    g_autoptr(Run) insecure = cli ("poll", "--provider", "mailgun", "--base-url", "http://api.mailgun.net",
+                                   "--domain", "mg.example.com", "--once", NULL);
+    g_autofree char *auth = dlv_test_server_last_header (server, "Authorization");
+    JsonObject *account;
+
+    g_assert_cmpint (poll->status, ==, 0);
+    g_assert_nonnull (strstr (poll->out, "5 new events, 0 already stored, 0 unreadable; 1 sending domains"));
+    g_assert_cmpint (again->status, ==, 0);
+    g_assert_nonnull (strstr (again->out, "0 new events"));
+    g_assert_cmpstr (auth, ==, "Basic YXBpOmtleS1mcm9tLWVudmlyb25tZW50LTQy");
+
+    /* Both polls used the same account. */
+    g_assert_cmpuint (lines->len, ==, 1);
+    account = json_node_get_object (lines->pdata[0]);
+    g_assert_cmpstr (json_object_get_string_member (account, "provider"), ==, "mailgun");
+    g_assert_cmpstr (json_object_get_string_member (account, "domain"), ==, "mg.example.com");
+    g_assert_true (json_object_get_boolean_member (account, "caught_up"));
+    g_assert_true (is_iso_or_null (account, "last_data_at"));
+    g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (account, "last_data_at")));
+    g_assert_nonnull (strstr (text->out, "history: complete"));
+
+    g_assert_cmpint (insecure->status, ==, 1);
+    g_assert_nonnull (strstr (insecure->err, "https"));
+  }
+
+  /* The key from the environment reached the server and nothing else. */
+  g_assert_true (g_file_get_contents (poll_db, &db_bytes, &length, NULL));
+  g_assert_null (g_strstr_len (db_bytes, length, "key-from-environment-42"));
+
+  g_clear_pointer (&cli_environment, g_strfreev);
   db_path = saved;
 }
 
@@ -473,6 +534,7 @@ main (int   argc,
   g_test_add_func ("/dlv/cli/again", test_again_adds_nothing_old);
   g_test_add_func ("/dlv/cli/errors", test_errors);
   g_test_add_func ("/dlv/cli/import", test_import);
+  g_test_add_func ("/dlv/cli/poll-and-accounts", test_poll_and_accounts);
 
   status = g_test_run ();
 

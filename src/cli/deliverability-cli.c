@@ -11,89 +11,15 @@
 #include <stdlib.h>
 #include <glib/gi18n.h>
 
+#include "dlv-cli-common.h"
 #include "dlv-cli-format.h"
+#include "dlv-cli-poll.h"
 #include "dlv-demo-provider.h"
 #include "dlv-import.h"
 #include "dlv-poll.h"
 #include "dlv-providers.h"
 #include "dlv-store.h"
 #include "dlv-util.h"
-
-enum {
-  EXIT_OK = 0,
-  EXIT_RUNTIME = 1,
-  EXIT_USAGE = 2,
-};
-
-typedef struct
-{
-  const char *db_path;
-  int argc;
-  char **argv;
-} Invocation;
-
-typedef int (*CommandFunc) (Invocation *inv);
-
-/* Every failure is one sentence on stderr. */
-static int
-fail (int         status,
-      const char *format,
-      ...) G_GNUC_PRINTF (2, 3);
-
-static int
-fail (int         status,
-      const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_printerr ("deliverability-cli: %s\n", message);
-  return status;
-}
-
-static int
-fail_error (GError *error)
-{
-  return fail (EXIT_RUNTIME, "%s", error->message);
-}
-
-/* Parses a command's options; a usage error is reported here. */
-static gboolean
-parse_options (Invocation   *inv,
-               const char   *parameters,
-               const char   *summary,
-               GOptionEntry *entries,
-               int          *status)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
-  g_autoptr(GError) error = NULL;
-
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-
-  if (!g_option_context_parse (context, &inv->argc, &inv->argv, &error))
-    {
-      *status = fail (EXIT_USAGE, "%s", error->message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static DlvStore *
-open_store (Invocation  *inv,
-            GError     **error)
-{
-  g_autofree char *path = inv->db_path ? g_strdup (inv->db_path) : dlv_store_default_path ();
-
-  return dlv_store_open (path, error);
-}
 
 static gint64
 find_demo_account (DlvStore  *store,
@@ -435,9 +361,6 @@ command_explain (Invocation *inv)
   return EXIT_OK;
 }
 
-static const char * const provider_names[] = {
-  "sendgrid", "mailgun", "brevo", "postmark", "sparkpost", "mailjet", "resend", NULL,
-};
 
 /* Imports go to the first account of that provider, made when there is none. */
 static gint64
@@ -508,14 +431,10 @@ command_import (Invocation *inv)
                                           "events API response per file, or webhook events as a "
                                           "JSON array or one per line."), entries, &status))
     return status;
-  if (provider == NULL || !g_strv_contains (provider_names, provider))
-    return fail (EXIT_USAGE, _("Give --provider, one of sendgrid, mailgun, brevo, postmark, "
-                               "sparkpost, mailjet, resend"));
+  if (!dlv_cli_check_provider (provider, &status))
+    return status;
   if (inv->argc < 2)
     return fail (EXIT_USAGE, "%s", _("Give at least one file to import"));
-  if (!dlv_import_supports (provider))
-    return fail (EXIT_RUNTIME, _("This version cannot read %s files yet; Mailgun files can be "
-                                 "imported"), provider);
 
   if ((store = open_store (inv, &error)) == NULL ||
       (account_id = find_import_account (store, provider, &error)) == 0)
@@ -545,6 +464,8 @@ static const struct {
   { "domains", command_domains, N_("Sending domains and their DKIM, SPF and DMARC records") },
   { "explain", command_explain, N_("Explain a deferral or bounce reason") },
   { "import", command_import, N_("Store events from files a provider exported") },
+  { "poll", dlv_cli_command_poll, N_("Poll a provider’s events API into the store") },
+  { "accounts", dlv_cli_command_accounts, N_("List the accounts and their state") },
 };
 
 static int
