@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "dlv-account-switcher.h"
+
 #include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
@@ -370,6 +372,42 @@ test_narrow (void)
   gtk_window_destroy (GTK_WINDOW (narrow));
 }
 
+/* The accounts popover lists each account with its state; choosing one
+ * filters the list, and "All accounts" brings everything back. */
+static void
+test_account_switcher (void)
+{
+  GtkWidget *switcher = find_nth (GTK_WIDGET (window), DLV_TYPE_ACCOUNT_SWITCHER, 0);
+  GtkMenuButton *button = GTK_MENU_BUTTON (find_nth (switcher, GTK_TYPE_MENU_BUTTON, 0));
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  GtkWidget *list;
+  GtkListBoxRow *other_row;
+  g_autoptr(DlvStore) store = dlv_store_open (store_path, NULL);
+  g_autoptr(GPtrArray) accounts = dlv_store_list_accounts (store, NULL);
+  DlvAccount *other = g_ptr_array_index (accounts, 1);
+  guint64 all = count_in_store (&(DlvMessageFilter) { 0 });
+  guint64 only_other = count_in_store (&(DlvMessageFilter) { .account_id = other->id });
+
+  g_assert_nonnull (switcher);
+  g_assert_cmpuint (only_other, ==, 1);
+  gtk_menu_button_popup (button);
+  iterate_for (500);
+  list = find_nth (popover, GTK_TYPE_LIST_BOX, 0);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2));
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 3));
+  save_screenshot (popover, "window-accounts.png");
+
+  other_row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2);
+  g_signal_emit_by_name (list, "row-activated", other_row);
+  g_assert_cmpint (dlv_account_switcher_get_account_id (DLV_ACCOUNT_SWITCHER (switcher)), ==, other->id);
+  iterate_for (300);
+  g_assert_cmpuint (g_list_model_get_n_items (activity_model ()), ==, only_other);
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (button)), "Other"));
+
+  dlv_account_switcher_set_account_id (DLV_ACCOUNT_SWITCHER (switcher), 0);
+  g_assert_cmpuint (wait_for_rows (all), ==, all);
+}
+
 /* A demo store, plus one deferral whose reason is full of markup. */
 static void
 prepare_store (void)
@@ -430,6 +468,7 @@ main (int   argc,
   g_test_add_func ("/dlv/window/chart-matches-cli", test_chart_matches_cli);
   g_test_add_func ("/dlv/window/tabs", test_tabs);
   g_test_add_func ("/dlv/window/narrow", test_narrow);
+  g_test_add_func ("/dlv/window/account-switcher", test_account_switcher);
 
   status = g_test_run ();
 

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include "dlv-account-status.h"
 #include "dlv-cli-format.h"
 #include "dlv-cli-poll.h"
 #include "dlv-poll.h"
@@ -269,18 +270,6 @@ dlv_cli_command_poll (Invocation *inv)
   return run_polls (&run);
 }
 
-/* "complete", "catching up" or the provider's words about what is missing. */
-static const char *
-history_state (const DlvAccount *account)
-{
-  if (account->history_gap != NULL)
-    return account->history_gap;
-  if (account->caught_up_at == 0)
-    return _("catching up");
-
-  return _("complete");
-}
-
 static char *
 format_time (gint64 at)
 {
@@ -361,7 +350,7 @@ dlv_cli_command_accounts (Invocation *inv)
 
           /* Translators: id, provider, account name, when data last came, history state */
           g_print (_("%" G_GINT64_FORMAT "  %-9s  %s  ·  data: %s  ·  history: %s\n"),
-                   account->id, account->provider, account->name, last_data, history_state (account));
+                   account->id, account->provider, account->name, last_data, dlv_account_history_state (account));
           if (account->last_error != NULL)
             g_print (_("    last error: %s\n"), account->last_error);
         }

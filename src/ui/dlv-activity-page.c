@@ -27,6 +27,7 @@ struct _DlvActivityPage
   GtkSingleSelection *selection;
   GPtrArray *domain_values;     /* the dropdown's rows: NULL (all), group nicks, domains */
   GStrv campaigns;              /* the dropdown's rows after "All campaigns" */
+  gint64 account_id;            /* the account shown, 0 for all */
   gboolean updating;            /* dropdowns being refilled: not a user's choice */
 
   /* Template widgets */
@@ -285,6 +286,7 @@ apply_query (DlvActivityPage *self)
   filter.domain = selected_domain (self);
   filter.campaign = selected_campaign (self);
   filter.search = search[0] != '\0' ? search : NULL;
+  filter.account_id = self->account_id;
 
   sort = current_sort (self, &descending);
   dlv_message_list_set_query (self->list, &filter, sort, descending);
@@ -472,4 +474,21 @@ dlv_activity_page_focus_search (DlvActivityPage *self)
   g_return_if_fail (DLV_IS_ACTIVITY_PAGE (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/**
+ * dlv_activity_page_set_account:
+ * @account_id: the account to show, 0 for all of them
+ */
+void
+dlv_activity_page_set_account (DlvActivityPage *self,
+                               gint64           account_id)
+{
+  g_return_if_fail (DLV_IS_ACTIVITY_PAGE (self));
+
+  if (self->account_id == account_id)
+    return;
+
+  self->account_id = account_id;
+  apply_query (self);
 }

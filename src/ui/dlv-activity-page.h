@@ -18,5 +18,7 @@ void dlv_activity_page_set_store    (DlvActivityPage *self,
                                      DlvStore        *store);
 void dlv_activity_page_reload       (DlvActivityPage *self);
 void dlv_activity_page_focus_search (DlvActivityPage *self);
+void dlv_activity_page_set_account  (DlvActivityPage *self,
+                                     gint64           account_id);
 
 G_END_DECLS

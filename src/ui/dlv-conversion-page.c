@@ -34,6 +34,7 @@ struct _DlvConversionPage
 
   DlvStore *store;
   GStrv campaigns;              /* behind the campaign drop-down, after "All" */
+  gint64 account_id;            /* the account shown, 0 for all */
   gboolean updating_filters;
   gboolean narrow;
 
@@ -83,6 +84,7 @@ fill_filter (DlvConversionPage *self,
   guint campaign = gtk_drop_down_get_selected (self->campaign_dropdown);
 
   *filter = (DlvMessageFilter) { 0 };
+  filter->account_id = self->account_id;
 
   if (provider != GTK_INVALID_LIST_POSITION && provider > 0 &&
       provider <= G_N_ELEMENTS (provider_groups))
@@ -679,4 +681,21 @@ dlv_conversion_page_reload (DlvConversionPage *self)
   update_causes (self, &filter);
   update_hours_table (self, conversion);
   gtk_stack_set_visible_child_name (self->content_stack, "chart");
+}
+
+/**
+ * dlv_conversion_page_set_account:
+ * @account_id: the account to show, 0 for all of them
+ */
+void
+dlv_conversion_page_set_account (DlvConversionPage *self,
+                                 gint64             account_id)
+{
+  g_return_if_fail (DLV_IS_CONVERSION_PAGE (self));
+
+  if (self->account_id == account_id)
+    return;
+
+  self->account_id = account_id;
+  dlv_conversion_page_reload (self);
 }

@@ -17,5 +17,7 @@ G_DECLARE_FINAL_TYPE (DlvConversionPage, dlv_conversion_page, DLV, CONVERSION_PA
 void dlv_conversion_page_set_store (DlvConversionPage *self,
                                     DlvStore          *store);
 void dlv_conversion_page_reload    (DlvConversionPage *self);
+void dlv_conversion_page_set_account (DlvConversionPage *self,
+                                      gint64             account_id);
 
 G_END_DECLS

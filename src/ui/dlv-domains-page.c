@@ -28,6 +28,7 @@ struct _DlvDomainsPage
 
   DlvStore *store;
   GHashTable *cards;            /* "account-id/domain" → card, a reference */
+  gint64 account_id;            /* the account shown, 0 for all */
 
   GtkStack *stack;
   AdwStatusPage *error_page;
@@ -571,7 +572,7 @@ dlv_domains_page_reload (DlvDomainsPage *self)
       return;
     }
 
-  domains = dlv_store_list_domains (self->store, 0, &error);
+  domains = dlv_store_list_domains (self->store, self->account_id, &error);
   if (domains == NULL)
     {
       g_warning ("Could not read the domains: %s", error->message);
@@ -644,4 +645,21 @@ dlv_domains_page_reload (DlvDomainsPage *self)
 
   update_summary (self, order->len, n_blocked);
   gtk_stack_set_visible_child_name (self->stack, order->len > 0 ? "domains" : "empty");
+}
+
+/**
+ * dlv_domains_page_set_account:
+ * @account_id: the account to show, 0 for all of them
+ */
+void
+dlv_domains_page_set_account (DlvDomainsPage *self,
+                              gint64          account_id)
+{
+  g_return_if_fail (DLV_IS_DOMAINS_PAGE (self));
+
+  if (self->account_id == account_id)
+    return;
+
+  self->account_id = account_id;
+  dlv_domains_page_reload (self);
 }

@@ -17,5 +17,7 @@ G_DECLARE_FINAL_TYPE (DlvDomainsPage, dlv_domains_page, DLV, DOMAINS_PAGE, AdwBi
 void dlv_domains_page_set_store (DlvDomainsPage *self,
                                  DlvStore       *store);
 void dlv_domains_page_reload    (DlvDomainsPage *self);
+void dlv_domains_page_set_account (DlvDomainsPage *self,
+                                   gint64          account_id);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dlv-account-switcher.h"
 #include "dlv-activity-page.h"
 #include "dlv-conversion-page.h"
 #include "dlv-domains-page.h"
@@ -29,12 +30,15 @@ struct _DlvWindow
   GtkStack *refresh_stack;
   GtkLabel *updated_label;
   GtkRevealer *banner_revealer;
+  DlvAccountSwitcher *account_switcher;
   DlvActivityPage *activity_page;
   DlvConversionPage *conversion_page;
   DlvDomainsPage *domains_page;
 };
 
 G_DEFINE_FINAL_TYPE (DlvWindow, dlv_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void update_banner (DlvWindow *self);
 
 static void
 reload_pages (DlvWindow *self)
@@ -44,16 +48,21 @@ reload_pages (DlvWindow *self)
   dlv_domains_page_reload (self->domains_page);
 }
 
-/* "Updated 12 s ago", kept fresh by a clock while the window is open. */
+/* "Updated 12 s ago", kept fresh by a clock while the window is open; for
+ * one chosen account, when that account last got data. */
 static void
 update_age (DlvWindow *self)
 {
   DlvPoller *poller = dlv_application_get_poller (self->application);
-  gint64 last = poller != NULL ? dlv_poller_get_last_success (poller) : 0;
+  const DlvAccount *account = dlv_account_switcher_get_account (self->account_switcher);
+  gint64 last = account != NULL ? account->last_success_at
+                : poller != NULL ? dlv_poller_get_last_success (poller) : 0;
   gint64 age = dlv_now () - last;
   g_autofree char *text = NULL;
 
-  if (poller != NULL && dlv_poller_get_polling (poller) && last == 0)
+  if (poller != NULL && dlv_poller_get_offline (poller))
+    text = g_strdup (_("Offline"));
+  else if (poller != NULL && dlv_poller_get_polling (poller) && last == 0)
     text = g_strdup (_("Updating…"));
   else if (last == 0)
     text = g_strdup (_("Not updated yet"));
@@ -68,6 +77,15 @@ update_age (DlvWindow *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Updated %d hour ago",
                                          "Updated %d hours ago", (gulong) (age / 3600)),
                             (int) (age / 3600));
+
+  if (account != NULL)
+    {
+      /* Translators: an account's name, then “Updated 5 minutes ago” */
+      g_autofree char *with_name = g_strdup_printf (_("%s · %s"), account->name, text);
+
+      g_free (text);
+      text = g_steal_pointer (&with_name);
+    }
 
   gtk_label_set_label (self->updated_label, text);
   adw_view_switcher_title_set_subtitle (self->switcher_title, text);
@@ -86,6 +104,8 @@ poller_updated_cb (DlvWindow *self,
                    guint      events_added,
                    DlvPoller *poller)
 {
+  dlv_account_switcher_reload (self->account_switcher, dlv_application_get_store (self->application));
+  update_banner (self);
   update_age (self);
   /* Expiry depends on the clock, so even a quiet round refreshes the lists. */
   reload_pages (self);
@@ -164,6 +184,20 @@ update_banner (DlvWindow *self)
   gtk_revealer_set_reveal_child (self->banner_revealer, demo_only);
 }
 
+/* One account or all, on every tab. */
+static void
+account_changed_cb (DlvWindow          *self,
+                    GParamSpec         *pspec,
+                    DlvAccountSwitcher *switcher)
+{
+  gint64 account_id = dlv_account_switcher_get_account_id (switcher);
+
+  dlv_activity_page_set_account (self->activity_page, account_id);
+  dlv_conversion_page_set_account (self->conversion_page, account_id);
+  dlv_domains_page_set_account (self->domains_page, account_id);
+  update_age (self);
+}
+
 static void
 show_store_error (DlvWindow *self)
 {
@@ -201,9 +235,14 @@ connect_application (DlvWindow *self)
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (poller, "notify::last-error", G_CALLBACK (poller_error_cb), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (poller, "notify::offline", G_CALLBACK (poller_polling_cb), self,
+                               G_CONNECT_SWAPPED);
       poller_polling_cb (self, NULL, poller);
     }
 
+  dlv_account_switcher_reload (self->account_switcher, store);
+  g_signal_connect_object (self->account_switcher, "notify::account-id", G_CALLBACK (account_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   update_banner (self);
   update_age (self);
   show_store_error (self);
@@ -231,6 +270,7 @@ dlv_window_class_init (DlvWindowClass *klass)
 
   object_class->dispose = dlv_window_dispose;
 
+  g_type_ensure (DLV_TYPE_ACCOUNT_SWITCHER);
   g_type_ensure (DLV_TYPE_ACTIVITY_PAGE);
   g_type_ensure (DLV_TYPE_CONVERSION_PAGE);
   g_type_ensure (DLV_TYPE_DOMAINS_PAGE);
@@ -242,6 +282,7 @@ dlv_window_class_init (DlvWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DlvWindow, refresh_stack);
   gtk_widget_class_bind_template_child (widget_class, DlvWindow, updated_label);
   gtk_widget_class_bind_template_child (widget_class, DlvWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, DlvWindow, account_switcher);
   gtk_widget_class_bind_template_child (widget_class, DlvWindow, activity_page);
   gtk_widget_class_bind_template_child (widget_class, DlvWindow, conversion_page);
   gtk_widget_class_bind_template_child (widget_class, DlvWindow, domains_page);
