@@ -34,6 +34,7 @@ typedef struct
 
 struct _DlvTestServer
 {
+  gboolean https;               /* with the self-signed tests/fixtures/tls certificate */
   GThread *thread;
   GMainContext *context;
   GMainLoop *loop;
@@ -244,14 +245,26 @@ serve (gpointer data)
 
   g_main_context_push_thread_default (self->context);
 
-  self->server = soup_server_new (NULL, NULL);
+  if (self->https)
+    {
+      g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "fixtures", "tls", "cert.pem", NULL);
+      g_autofree char *key = g_test_build_filename (G_TEST_DIST, "fixtures", "tls", "key.pem", NULL);
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert, key, &error);
+
+      if (certificate == NULL)
+        g_error ("Test certificate: %s", error->message);
+      self->server = soup_server_new ("tls-certificate", certificate, NULL);
+    }
+  else
+    self->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (self->server, NULL, handle_cb, self, NULL);
-  if (!soup_server_listen (self->server, address, 0, &error))
+  if (!soup_server_listen (self->server, address, self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, &error))
     g_error ("Test server: %s", error->message);
 
   uris = soup_server_get_uris (self->server);
   g_mutex_lock (&self->lock);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  self->url = g_strdup_printf ("%s://127.0.0.1:%d", self->https ? "https" : "http",
+                               g_uri_get_port (uris->data));
   g_cond_signal (&self->ready);
   g_mutex_unlock (&self->lock);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
@@ -265,11 +278,12 @@ serve (gpointer data)
   return NULL;
 }
 
-DlvTestServer *
-dlv_test_server_new (void)
+static DlvTestServer *
+start_server (gboolean https)
 {
   DlvTestServer *self = g_new0 (DlvTestServer, 1);
 
+  self->https = https;
   g_mutex_init (&self->lock);
   g_cond_init (&self->ready);
   self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
@@ -284,6 +298,19 @@ dlv_test_server_new (void)
   g_mutex_unlock (&self->lock);
 
   return self;
+}
+
+DlvTestServer *
+dlv_test_server_new (void)
+{
+  return start_server (FALSE);
+}
+
+/* Over TLS, with a self-signed certificate no client should trust. */
+DlvTestServer *
+dlv_test_server_new_https (void)
+{
+  return start_server (TRUE);
 }
 
 static gboolean

@@ -29,6 +29,7 @@ typedef struct
 typedef struct _DlvTestServer DlvTestServer;
 
 DlvTestServer *dlv_test_server_new        (void);
+DlvTestServer *dlv_test_server_new_https  (void);
 void           dlv_test_server_free       (DlvTestServer      *server);
 const char    *dlv_test_server_get_url    (DlvTestServer      *server);
 

@@ -28,6 +28,7 @@ struct _DlvHttp
   GUri *base;
   SoupSession *session;
   guint timeout;
+  gsize max_body;
   char *auth_header;
   char *auth_value;
 };
@@ -108,6 +109,7 @@ dlv_http_new (const char  *service,
     http->base_url[--length] = '\0';
   http->base = g_uri_parse (http->base_url, G_URI_FLAGS_NONE, NULL);
   http->timeout = timeout_seconds > 0 ? timeout_seconds : 30;
+  http->max_body = DLV_HTTP_MAX_BODY;
   http->session = soup_session_new_with_options ("timeout", http->timeout,
                                                  "idle-timeout", 60,
                                                  "user-agent", "Deliverability/" PACKAGE_VERSION,
@@ -130,6 +132,14 @@ dlv_http_free (DlvHttp *http)
     memset (http->auth_value, 0, strlen (http->auth_value));
   g_free (http->auth_value);
   g_free (http);
+}
+
+/* The largest answer read; DLV_HTTP_MAX_BODY unless a test says less. */
+void
+dlv_http_set_max_body (DlvHttp *http,
+                       gsize    max_body)
+{
+  http->max_body = max_body;
 }
 
 const char *
@@ -276,9 +286,11 @@ read_body (DlvHttp       *http,
         }
       if (body->len + (gsize) n > limit)
         {
+          g_autofree char *size = g_format_size (limit);
+
           g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                       _("%s sent an answer larger than %u MB, which Deliverability does not read"),
-                       http->service, (guint) (limit / (1024 * 1024)));
+                       _("%s sent an answer larger than %s, which Deliverability does not read"),
+                       http->service, size);
           return NULL;
         }
       g_byte_array_append (body, buffer, n);
@@ -422,7 +434,7 @@ dlv_http_request (DlvHttp       *http,
 
   read_pacing (message, reply);
   ok = SOUP_STATUS_IS_SUCCESSFUL (reply->status);
-  body = read_body (http, stream, ok ? DLV_HTTP_MAX_BODY : 64 * 1024, cancellable, ok ? error : NULL);
+  body = read_body (http, stream, ok ? http->max_body : 64 * 1024, cancellable, ok ? error : NULL);
   g_input_stream_close (stream, NULL, NULL);
 
   if (!ok)
