@@ -402,6 +402,43 @@ test_test_access (DlvProviderFixture *f,
   g_assert_nonnull (strstr (sentence, "Domain access denied"));
 }
 
+/* Domains are read at most every quarter of an hour; a refusal to list
+ * them keeps the events and says so with the account. */
+static void
+test_domains_refresh (DlvProviderFixture *f,
+                      gconstpointer       data)
+{
+  g_autoptr(DlvProvider) provider = mailgun (f, SETTLED_NOW);
+  g_autoptr(GError) error = NULL;
+
+  serve_documented_pages (f);
+  g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
+  g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dlv_test_server_count (f->server, "/v4/domains/"), ==, 1);
+}
+
+static void
+test_domains_refused (DlvProviderFixture *f,
+                      gconstpointer       data)
+{
+  g_autoptr(DlvProvider) provider = mailgun (f, SETTLED_NOW);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DlvAccount) stored = NULL;
+
+  dlv_test_server_add_status (f->server, "GET", "/v3/mg.example.com/events?", 200, "@mailgun/page1.json");
+  dlv_test_server_add_status (f->server, "GET", "/events/PAGE2", 200, "@mailgun/empty.json");
+  dlv_test_server_add_status (f->server, "GET", "/v4/domains/", 403, "{\"message\":\"Key has no domain access\"}");
+
+  g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (dlv_test_count_events (f->store), ==, 3);
+  stored = account (f);
+  g_assert_cmpint (stored->last_success_at, >, 0);
+  g_assert_nonnull (strstr (stored->last_error, "sending domains could not be read"));
+  g_assert_nonnull (strstr (stored->last_error, "Key has no domain access"));
+}
+
 static void
 test_import (void)
 {
@@ -450,6 +487,8 @@ main (int   argc,
   ADD ("/mailgun/errors/hostile-page", test_hostile_page);
   ADD ("/mailgun/security", test_security);
   ADD ("/mailgun/test-access", test_test_access);
+  ADD ("/mailgun/domains/refresh-interval", test_domains_refresh);
+  ADD ("/mailgun/domains/refused", test_domains_refused);
   g_test_add_func ("/mailgun/import", test_import);
 
   return g_test_run ();

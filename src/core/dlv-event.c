@@ -98,8 +98,11 @@ dlv_event_ensure_uid (DlvEvent *event)
   if (event->uid != NULL && event->uid[0] != '\0')
     return;
 
-  key = g_strdup_printf ("%s\x1f%s\x1f%" G_GINT64_FORMAT "\x1f%d\x1f%s\x1f%d",
+  /* The recipient too: some providers give every recipient of one send
+   * the same message id. */
+  key = g_strdup_printf ("%s\x1f%s\x1f%s\x1f%" G_GINT64_FORMAT "\x1f%d\x1f%s\x1f%d",
                          event->message_id ? event->message_id : "",
+                         event->recipient ? event->recipient : "",
                          dlv_event_kind_to_string (event->kind),
                          event->at,
                          event->attempt,

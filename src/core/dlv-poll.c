@@ -7,8 +7,14 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "dlv-poll.h"
 #include "dlv-util.h"
+
+/* DNS records change rarely, and some providers count every request
+ * against a small hourly budget: domains are read again at most this often. */
+#define DOMAINS_EVERY_SECONDS (15 * 60)
 
 static gboolean
 fetch_domains (DlvStore      *store,
@@ -18,7 +24,13 @@ fetch_domains (DlvStore      *store,
                GCancellable  *cancellable,
                GError       **error)
 {
-  g_autoptr(GPtrArray) domains = dlv_provider_fetch_domains_sync (provider, cancellable, error);
+  g_autoptr(GPtrArray) domains = NULL;
+  gint64 checked_at = dlv_store_get_domains_checked_at (store, account_id, NULL);
+
+  if (checked_at > 0 && dlv_now () - checked_at < DOMAINS_EVERY_SECONDS)
+    return TRUE;
+
+  domains = dlv_provider_fetch_domains_sync (provider, cancellable, error);
 
   if (domains == NULL)
     return FALSE;
@@ -33,7 +45,7 @@ fetch_domains (DlvStore      *store,
  *
  * Fetches pages from the account's stored cursor until the provider has no
  * more for now, storing each with its cursor before asking for the next;
- * then refreshes the account's domains. Blocks: for the command line, tests
+ * then refreshes the account's domains if they are a quarter of an hour old. Blocks: for the command line, tests
  * and worker threads. A failure keeps every page stored before it.
  */
 gboolean
@@ -46,6 +58,7 @@ dlv_poll_account_sync (DlvStore      *store,
                        GError       **error)
 {
   DlvPollStats local = { 0 };
+  g_autoptr(GError) domain_error = NULL;
   gboolean more = TRUE;
 
   g_return_val_if_fail (DLV_IS_STORE (store), FALSE);
@@ -79,8 +92,23 @@ dlv_poll_account_sync (DlvStore      *store,
       more = page->more;
     }
 
-  if (!fetch_domains (store, account_id, provider, stats, cancellable, error))
-    return FALSE;
+  /* The events are in: a refusal to list the domains (a key without that
+   * permission, a rate limit right after the pages) is shown with the
+   * account, kept domains stay, and the next round asks again. */
+  if (!fetch_domains (store, account_id, provider, stats, cancellable, &domain_error))
+    {
+      g_autofree char *problem = NULL;
+
+      if (g_error_matches (domain_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&domain_error));
+          return FALSE;
+        }
+      /* Translators: %s says why, in the provider's terms */
+      problem = g_strdup_printf (_("The sending domains could not be read: %s"), domain_error->message);
+      return dlv_store_set_account_status (store, account_id, dlv_now (), NULL, error) &&
+             dlv_store_set_account_problem (store, account_id, problem, error);
+    }
 
   return dlv_store_set_account_status (store, account_id, dlv_now (), NULL, error);
 }

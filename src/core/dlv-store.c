@@ -668,6 +668,38 @@ dlv_store_update_account (DlvStore    *self,
   return ok;
 }
 
+/**
+ * dlv_store_set_account_problem:
+ * @problem: (nullable): what went wrong although data was fetched, in words
+ *
+ * Shows a problem with the account (as its last error) without marking its
+ * data stale: the events came, the domains did not.
+ */
+gboolean
+dlv_store_set_account_problem (DlvStore    *self,
+                               gint64       account_id,
+                               const char  *problem,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (DLV_IS_STORE (self), FALSE);
+
+  stmt = _dlv_store_prepare (self, "UPDATE accounts SET last_error = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  _dlv_bind_text (stmt, 1, problem);
+  sqlite3_bind_int64 (stmt, 2, account_id);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _dlv_store_set_error (self, error, _("save the account’s state"));
+  sqlite3_finalize (stmt);
+
+  return ok;
+}
+
 static gboolean
 insert_domain (DlvStore         *self,
                sqlite3_stmt     *stmt,
@@ -745,6 +777,36 @@ dlv_store_replace_domains (DlvStore    *self,
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_finalize (stmt);
   return FALSE;
+}
+
+/**
+ * dlv_store_get_domains_checked_at:
+ *
+ * Returns: when the account's domains were last read from its provider, 0
+ *   when never (or when it has none)
+ */
+gint64
+dlv_store_get_domains_checked_at (DlvStore  *self,
+                                  gint64     account_id,
+                                  GError   **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 checked_at = 0;
+
+  g_return_val_if_fail (DLV_IS_STORE (self), 0);
+
+  stmt = _dlv_store_prepare (self, "SELECT MAX (checked_at) FROM domain_records WHERE account_id = ?", error);
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    checked_at = sqlite3_column_int64 (stmt, 0);
+  else
+    _dlv_store_set_error (self, error, _("read the domains"));
+  sqlite3_finalize (stmt);
+
+  return checked_at;
 }
 
 /**

@@ -122,6 +122,11 @@ gboolean     dlv_store_set_account_status (DlvStore                *self,
                                            const char              *last_error,
                                            GError                 **error);
 
+gboolean     dlv_store_set_account_problem (DlvStore               *self,
+                                           gint64                   account_id,
+                                           const char              *problem,
+                                           GError                 **error);
+
 gboolean     dlv_store_ingest_page        (DlvStore                *self,
                                            gint64                   account_id,
                                            DlvEventPage            *page,
@@ -131,6 +136,9 @@ gboolean     dlv_store_ingest_page        (DlvStore                *self,
 gboolean     dlv_store_replace_domains    (DlvStore                *self,
                                            gint64                   account_id,
                                            GPtrArray               *domains,
+                                           GError                 **error);
+gint64       dlv_store_get_domains_checked_at (DlvStore            *self,
+                                           gint64                   account_id,
                                            GError                 **error);
 GPtrArray   *dlv_store_list_domains       (DlvStore                *self,
                                            gint64                   account_id,
