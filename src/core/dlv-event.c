@@ -79,6 +79,17 @@ dlv_event_free (DlvEvent *event)
   g_free (event);
 }
 
+/* A deferral, a bounce, a block or an expiry: what needs explaining. */
+gboolean
+dlv_event_kind_is_failure (DlvEventKind kind)
+{
+  return kind == DLV_EVENT_KIND_DEFERRED ||
+         kind == DLV_EVENT_KIND_SOFT_BOUNCE ||
+         kind == DLV_EVENT_KIND_HARD_BOUNCE ||
+         kind == DLV_EVENT_KIND_BLOCKED ||
+         kind == DLV_EVENT_KIND_EXPIRED;
+}
+
 /**
  * dlv_event_ensure_uid:
  * @event: an event

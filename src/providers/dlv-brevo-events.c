@@ -21,6 +21,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-brevo-events.h"
+#include "dlv-event-items.h"
 #include "dlv-json-util.h"
 #include "dlv-provider.h"
 #include "dlv-reason.h"
@@ -73,14 +74,6 @@ find_kind (const char *name)
     }
 
   return NULL;
-}
-
-static gboolean
-is_failure (DlvEventKind kind)
-{
-  return kind == DLV_EVENT_KIND_DEFERRED || kind == DLV_EVENT_KIND_SOFT_BOUNCE ||
-         kind == DLV_EVENT_KIND_HARD_BOUNCE || kind == DLV_EVENT_KIND_BLOCKED ||
-         kind == DLV_EVENT_KIND_EXPIRED;
 }
 
 /* The events API writes the account's offset, which also tells which day
@@ -279,13 +272,31 @@ dlv_brevo_parse_event (JsonObject *item,
   return parse_item (item, &has_offset, &utc_offset, ignored);
 }
 
-static char *
-raw_json (JsonNode *node)
+/* Keeps the offset of the newest event that gave one. */
+typedef struct
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  DlvBrevoPageInfo *info;
+  gint64 newest;
+} OffsetScan;
 
-  json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
+static DlvEvent *
+parse_page_item (JsonObject *item,
+                 gboolean   *ignored,
+                 gpointer    user_data)
+{
+  OffsetScan *scan = user_data;
+  gboolean has_offset = FALSE;
+  int utc_offset = 0;
+  DlvEvent *event = parse_item (item, &has_offset, &utc_offset, ignored);
+
+  if (event != NULL && has_offset && event->at >= scan->newest)
+    {
+      scan->newest = event->at;
+      scan->info->has_utc_offset = TRUE;
+      scan->info->utc_offset = utc_offset;
+    }
+
+  return event;
 }
 
 /* Brevo answers a day without events with {"events": []}, and sometimes,
@@ -329,7 +340,6 @@ dlv_brevo_parse_events_page (const char        *data,
   g_autoptr(DlvEventPage) page = NULL;
   DlvBrevoPageInfo local = { 0 };
   JsonArray *items;
-  gint64 newest = G_MININT64;
   gboolean empty;
   guint repaired;
 
@@ -352,38 +362,8 @@ dlv_brevo_parse_events_page (const char        *data,
   page = dlv_event_page_new ();
   page->repaired = repaired;
   info->rows = items != NULL ? json_array_get_length (items) : 0;
-  for (guint i = 0; i < info->rows; i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      DlvEvent *event = NULL;
-      gboolean ignored = FALSE;
-      gboolean has_offset = FALSE;
-      int utc_offset = 0;
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        event = parse_item (json_node_get_object (node), &has_offset, &utc_offset, &ignored);
-
-      if (event == NULL)
-        {
-          if (!ignored)
-            page->skipped++;
-          continue;
-        }
-
-      if (has_offset && event->at >= newest)
-        {
-          newest = event->at;
-          info->has_utc_offset = TRUE;
-          info->utc_offset = utc_offset;
-        }
-      if (keep_raw && is_failure (event->kind))
-        event->raw = raw_json (node);
-      g_ptr_array_add (page->events, event);
-    }
-
-  /* Counted in the page, reported to the user by whoever polls. */
-  if (page->skipped > 0)
-    g_debug ("Skipped %u unreadable Brevo events of %u", page->skipped, info->rows);
+  if (items != NULL)
+    dlv_event_items_add (page, items, parse_page_item, &(OffsetScan) { info, G_MININT64 }, keep_raw);
 
   return g_steal_pointer (&page);
 }

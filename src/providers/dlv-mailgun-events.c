@@ -16,6 +16,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "dlv-event-items.h"
 #include "dlv-json-util.h"
 #include "dlv-mailgun-events.h"
 #include "dlv-provider.h"
@@ -242,13 +243,12 @@ dlv_mailgun_parse_event (JsonObject *item,
   return g_steal_pointer (&event);
 }
 
-static char *
-raw_json (JsonNode *node)
+static DlvEvent *
+parse_item (JsonObject *item,
+            gboolean   *ignored,
+            gpointer    user_data)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
+  return dlv_mailgun_parse_event (item, ignored);
 }
 
 /**
@@ -265,54 +265,16 @@ dlv_mailgun_parse_events_page (const char  *data,
                                GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(DlvEventPage) page = NULL;
-  JsonNode *root;
+  g_autoptr(DlvEventPage) page = dlv_event_page_new ();
   JsonArray *items;
-  guint repaired;
 
-  parser = dlv_json_load (data, length, &repaired, error);
-  if (parser == NULL)
+  items = dlv_event_items_load (data, length, "items", "Mailgun", &parser, &page->repaired, error);
+  if (items == NULL)
     return NULL;
 
-  root = json_parser_get_root (parser);
-  items = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
-          ? dlv_json_get_array (json_node_get_object (root), "items") : NULL;
-  if (items == NULL)
-    {
-      g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                   _("Mailgun sent a page without an “items” list"));
-      return NULL;
-    }
-
-  page = dlv_event_page_new ();
-  page->repaired = repaired;
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      DlvEvent *event = NULL;
-      gboolean ignored = FALSE;
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        event = dlv_mailgun_parse_event (json_node_get_object (node), &ignored);
-
-      if (event == NULL)
-        {
-          if (!ignored)
-            page->skipped++;
-          continue;
-        }
-
-      if (keep_raw && event->reason != NULL && event->kind != DLV_EVENT_KIND_DELIVERED)
-        event->raw = raw_json (node);
-      g_ptr_array_add (page->events, event);
-    }
-
-  /* Counted in the page, reported to the user by whoever polls. */
-  if (page->skipped > 0)
-    g_debug ("Skipped %u unreadable Mailgun events of %u", page->skipped,
-               json_array_get_length (items));
-
-  page->next_cursor = dlv_json_dup_string (dlv_json_get_object (json_node_get_object (root), "paging"),
+  dlv_event_items_add (page, items, parse_item, NULL, keep_raw);
+  page->next_cursor = dlv_json_dup_string (dlv_json_get_object (json_node_get_object (json_parser_get_root (parser)),
+                                                                 "paging"),
                                            "next");
   page->more = json_array_get_length (items) > 0 && page->next_cursor != NULL;
 

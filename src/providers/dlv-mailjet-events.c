@@ -24,6 +24,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "dlv-event-items.h"
 #include "dlv-json-util.h"
 #include "dlv-mailjet-events.h"
 #include "dlv-provider.h"
@@ -375,6 +376,14 @@ dlv_mailjet_page_data (JsonParser  *parser,
   return data;
 }
 
+static DlvEvent *
+parse_message_item (JsonObject *item,
+                    gboolean   *ignored,
+                    gpointer    user_data)
+{
+  return dlv_mailjet_parse_message (item, ignored);
+}
+
 /**
  * dlv_mailjet_parse_messages_page:
  *
@@ -404,20 +413,7 @@ dlv_mailjet_parse_messages_page (const char  *data,
 
   page = dlv_event_page_new ();
   page->repaired = repaired;
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      gboolean ignored = FALSE;
-      DlvEvent *event = NULL;
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        event = dlv_mailjet_parse_message (json_node_get_object (node), &ignored);
-
-      if (event != NULL)
-        g_ptr_array_add (page->events, event);
-      else if (!ignored)
-        page->skipped++;
-    }
+  dlv_event_items_add (page, items, parse_message_item, NULL, FALSE);
 
   return g_steal_pointer (&page);
 }

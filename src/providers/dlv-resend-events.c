@@ -23,6 +23,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "dlv-event-items.h"
 #include "dlv-json-util.h"
 #include "dlv-provider.h"
 #include "dlv-reason.h"
@@ -32,7 +33,6 @@
 /* Resend's ids are UUIDs; anything much longer is not one. */
 #define MAX_ID_BYTES 255
 /* A failure's JSON is kept for the details view, unless it is huge. */
-#define MAX_RAW_BYTES (64 * 1024)
 #define MAX_TAG_BYTES 256
 
 static const struct {
@@ -83,15 +83,6 @@ static gboolean
 is_in_flight (DlvEventKind kind)
 {
   return kind == DLV_EVENT_KIND_ACCEPTED || kind == DLV_EVENT_KIND_DEFERRED;
-}
-
-static gboolean
-is_failure (DlvEventKind kind)
-{
-  return kind == DLV_EVENT_KIND_DEFERRED ||
-         kind == DLV_EVENT_KIND_SOFT_BOUNCE ||
-         kind == DLV_EVENT_KIND_HARD_BOUNCE ||
-         kind == DLV_EVENT_KIND_BLOCKED;
 }
 
 /* Both "2023-04-03 22:13:42.674981+00" and "2023-04-03T22:13:42.674981+00:00"
@@ -238,17 +229,9 @@ campaign_of (JsonObject *object)
 static char *
 raw_of (JsonObject *object)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
-  gsize length = 0;
-  char *text;
 
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, &length);
-  if (length > MAX_RAW_BYTES)
-    g_clear_pointer (&text, g_free);
-
-  return text;
+  return dlv_event_items_raw (node);
 }
 
 /* The time an email left: its scheduled time once that has passed. */
@@ -324,7 +307,7 @@ read_email (JsonObject           *item,
   /* The status word is all the list says about a block. */
   if (kind == DLV_EVENT_KIND_BLOCKED)
     event->reason = g_strdup (status);
-  if (is_failure (kind))
+  if (dlv_event_kind_is_failure (kind))
     event->raw = raw_of (item);
 
   return event;
@@ -464,7 +447,7 @@ dlv_resend_parse_webhook_event (JsonObject *object,
   read_failure (event, data);
   if (event->reason == NULL && kind == DLV_EVENT_KIND_BLOCKED)
     event->reason = g_strdup (type + strlen ("email."));
-  if (is_failure (kind))
+  if (dlv_event_kind_is_failure (kind))
     event->raw = raw_of (hook);
 
   return g_steal_pointer (&event);
@@ -527,6 +510,22 @@ read_item (JsonObject           *item,
   return event;
 }
 
+typedef struct
+{
+  const DlvResendClock *clock;
+  DlvResendListInfo *info;
+} ListScan;
+
+static DlvEvent *
+read_list_item (JsonObject *item,
+                gboolean   *ignored,
+                gpointer    user_data)
+{
+  ListScan *scan = user_data;
+
+  return read_item (item, scan->clock, scan->info, ignored);
+}
+
 /**
  * dlv_resend_parse_emails_page:
  * @clock: (nullable): when the list was read; %NULL for a file
@@ -546,51 +545,21 @@ dlv_resend_parse_emails_page (const char            *data,
   g_auto(DlvResendListInfo) local = { 0 };
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(DlvEventPage) page = NULL;
-  JsonNode *root;
   JsonArray *items;
-  guint repaired;
 
   if (info == NULL)
     info = &local;
   *info = (DlvResendListInfo) { 0 };
 
-  parser = dlv_json_load (data, length, &repaired, error);
-  if (parser == NULL)
+  page = dlv_event_page_new ();
+  items = dlv_event_items_load (data, length, "data", "Resend", &parser, &page->repaired, error);
+  if (items == NULL)
     return NULL;
 
-  root = json_parser_get_root (parser);
-  items = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
-          ? dlv_json_get_array (json_node_get_object (root), "data") : NULL;
-  if (items == NULL)
-    {
-      g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                   _("Resend sent a list without its “data”"));
-      return NULL;
-    }
+  dlv_event_items_add (page, items, read_list_item, &(ListScan) { clock, info }, FALSE);
+  /* Every item moves the walk on, readable or not. */
+  info->items = json_array_get_length (items);
 
-  page = dlv_event_page_new ();
-  page->repaired = repaired;
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      DlvEvent *event = NULL;
-      gboolean ignored = FALSE;
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        event = read_item (json_node_get_object (node), clock, info, &ignored);
-      else
-        info->items++;
-
-      if (event != NULL)
-        g_ptr_array_add (page->events, event);
-      else if (!ignored)
-        page->skipped++;
-    }
-
-  if (page->skipped > 0)
-    g_debug ("Skipped %u unreadable Resend emails of %u", page->skipped,
-             json_array_get_length (items));
-
-  info->has_more = boolean_of (json_node_get_object (root), "has_more");
+  info->has_more = boolean_of (json_node_get_object (json_parser_get_root (parser)), "has_more");
   return g_steal_pointer (&page);
 }

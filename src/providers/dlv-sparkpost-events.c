@@ -18,6 +18,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "dlv-event-items.h"
 #include "dlv-json-util.h"
 #include "dlv-provider.h"
 #include "dlv-reason.h"
@@ -26,7 +27,6 @@
 
 /* A failure event's JSON is kept for the details view, unless a hostile
  * page made it huge. */
-#define RAW_MAX_BYTES (256 * 1024)
 
 /**
  * dlv_sparkpost_bounce_kind:
@@ -298,29 +298,6 @@ dlv_sparkpost_parse_event (JsonObject *item,
   return g_steal_pointer (&event);
 }
 
-static gboolean
-is_failure (DlvEventKind kind)
-{
-  return kind == DLV_EVENT_KIND_DEFERRED ||
-         kind == DLV_EVENT_KIND_SOFT_BOUNCE ||
-         kind == DLV_EVENT_KIND_HARD_BOUNCE ||
-         kind == DLV_EVENT_KIND_BLOCKED ||
-         kind == DLV_EVENT_KIND_EXPIRED;
-}
-
-static char *
-raw_json (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  gsize length;
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, &length);
-
-  return length <= RAW_MAX_BYTES ? g_steal_pointer (&text) : NULL;
-}
-
 static char *
 link_href (JsonNode *node)
 {
@@ -358,6 +335,14 @@ next_link (JsonObject *root)
   return NULL;
 }
 
+static DlvEvent *
+parse_item (JsonObject *item,
+            gboolean   *ignored,
+            gpointer    user_data)
+{
+  return dlv_sparkpost_parse_event (item, ignored);
+}
+
 /**
  * dlv_sparkpost_parse_events_page:
  * @keep_raw: keep each failure event's JSON (deferrals, bounces, blocks)
@@ -375,54 +360,15 @@ dlv_sparkpost_parse_events_page (const char  *data,
                                  GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(DlvEventPage) page = NULL;
-  JsonNode *root;
+  g_autoptr(DlvEventPage) page = dlv_event_page_new ();
   JsonArray *results;
-  guint repaired;
 
-  parser = dlv_json_load (data, length, &repaired, error);
-  if (parser == NULL)
+  results = dlv_event_items_load (data, length, "results", "SparkPost", &parser, &page->repaired, error);
+  if (results == NULL)
     return NULL;
 
-  root = json_parser_get_root (parser);
-  results = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
-            ? dlv_json_get_array (json_node_get_object (root), "results") : NULL;
-  if (results == NULL)
-    {
-      g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                   _("SparkPost sent a page without a “results” list"));
-      return NULL;
-    }
-
-  page = dlv_event_page_new ();
-  page->repaired = repaired;
-  for (guint i = 0; i < json_array_get_length (results); i++)
-    {
-      JsonNode *node = json_array_get_element (results, i);
-      DlvEvent *event = NULL;
-      gboolean ignored = FALSE;
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        event = dlv_sparkpost_parse_event (json_node_get_object (node), &ignored);
-
-      if (event == NULL)
-        {
-          if (!ignored)
-            page->skipped++;
-          continue;
-        }
-
-      if (keep_raw && is_failure (event->kind))
-        event->raw = raw_json (node);
-      g_ptr_array_add (page->events, event);
-    }
-
-  /* Counted in the page, reported to the user by whoever polls. */
-  if (page->skipped > 0)
-    g_debug ("Skipped %u unreadable SparkPost events of %u", page->skipped,
-             json_array_get_length (results));
-
-  page->next_cursor = next_link (json_node_get_object (root));
+  dlv_event_items_add (page, results, parse_item, NULL, keep_raw);
+  page->next_cursor = next_link (json_node_get_object (json_parser_get_root (parser)));
   page->more = json_array_get_length (results) > 0 && page->next_cursor != NULL;
 
   return g_steal_pointer (&page);
