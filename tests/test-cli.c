@@ -498,7 +498,7 @@ test_poll_and_accounts (void)
     g_assert_true (json_object_get_boolean_member (account, "caught_up"));
     g_assert_true (is_iso_or_null (account, "last_data_at"));
     g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (account, "last_data_at")));
-    g_assert_nonnull (strstr (text->out, "history: complete"));
+    g_assert_nonnull (strstr (text->out, "Mailgun · Last updated just now · History complete"));
 
     g_assert_cmpint (insecure->status, ==, 1);
     g_assert_nonnull (strstr (insecure->err, "https"));

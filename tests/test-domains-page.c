@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "dlv-account-dialog.h"
 #include "dlv-application.h"
 #include "dlv-demo-provider.h"
 #include "dlv-domains-page.h"
@@ -436,6 +437,22 @@ respond (AdwMessageDialog *dialog,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static GtkWindow *
+find_account_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (DLV_IS_ACCOUNT_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+
+  return NULL;
+}
+
 static void
 test_preferences (void)
 {
@@ -448,6 +465,7 @@ test_preferences (void)
   GtkWidget *row;
   GtkWidget *spin;
   AdwMessageDialog *dialog;
+  GtkWindow *account_dialog;
   g_autoptr(GPtrArray) accounts = NULL;
 
   /* No bus name: the test must not meet a running Deliverability. */
@@ -489,15 +507,13 @@ test_preferences (void)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 300);
   g_assert_cmpuint (g_settings_get_uint (settings, "poll-interval"), ==, 300);
 
-  /* Add Account says honestly that real providers come next. */
+  /* Add Account opens the account dialog (tests/test-preferences.c
+   * covers it); closing it adds nothing. */
   click (find_one (GTK_WIDGET (prefs), is_button_with_tooltip,
                   "Add an account of a sending platform"));
-  dialog = find_message_dialog ();
-  g_assert_nonnull (dialog);
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "SendGrid"));
-  wait_for_draw (GTK_WIDGET (dialog));
-  save_screenshot (GTK_WIDGET (dialog), "preferences-add-account.png");
-  respond (dialog, "close");
+  account_dialog = find_account_dialog ();
+  g_assert_nonnull (account_dialog);
+  gtk_window_destroy (account_dialog);
   wait_for_draw (GTK_WIDGET (prefs));
 
   save_screenshot (GTK_WIDGET (prefs), "preferences-general.png");

@@ -270,12 +270,6 @@ dlv_cli_command_poll (Invocation *inv)
   return run_polls (&run);
 }
 
-static char *
-format_time (gint64 at)
-{
-  return at > 0 ? dlv_format_iso8601 (at) : g_strdup (_("never"));
-}
-
 static JsonNode *
 account_json (const DlvAccount *account)
 {
@@ -346,11 +340,10 @@ dlv_cli_command_accounts (Invocation *inv)
         }
       else
         {
-          g_autofree char *last_data = format_time (account->last_success_at);
+          g_autofree char *state = dlv_account_describe (account, dlv_now ());
 
-          /* Translators: id, provider, account name, when data last came, history state */
-          g_print (_("%" G_GINT64_FORMAT "  %-9s  %s  ·  data: %s  ·  history: %s\n"),
-                   account->id, account->provider, account->name, last_data, dlv_account_history_state (account));
+          /* Translators: an account's id and name, then its state */
+          g_print (_("%" G_GINT64_FORMAT "  %s: %s\n"), account->id, account->name, state);
           if (account->last_error != NULL)
             g_print (_("    last error: %s\n"), account->last_error);
         }

@@ -13,72 +13,77 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-account-status.h"
+#include "dlv-providers.h"
 
 /**
- * dlv_account_describe_age:
- * @at: a moment in Unix seconds, 0 for never
+ * dlv_account_describe_updated:
+ * @at: when data last came, in Unix seconds, 0 for never
  *
- * Returns: (transfer full): "just now", "5 minutes ago", "Mar 3, 14:05"…
+ * Returns: (transfer full): "Last updated 5 minutes ago", "Never updated"…
  */
 char *
-dlv_account_describe_age (gint64 at,
-                          gint64 now)
+dlv_account_describe_updated (gint64 at,
+                              gint64 now)
 {
   gint64 age = now - at;
   g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
 
   if (at <= 0)
-    return g_strdup (_("never"));
+    return g_strdup (_("Never updated"));
   if (age < 60)
-    return g_strdup (_("just now"));
+    return g_strdup (_("Last updated just now"));
   if (age < 3600)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute ago", "%d minutes ago",
-                                         (gulong) (age / 60)), (int) (age / 60));
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last updated %d minute ago",
+                                         "Last updated %d minutes ago", (gulong) (age / 60)),
+                            (int) (age / 60));
   if (age < 86400)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour ago", "%d hours ago",
-                                         (gulong) (age / 3600)), (int) (age / 3600));
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last updated %d hour ago",
+                                         "Last updated %d hours ago", (gulong) (age / 3600)),
+                            (int) (age / 3600));
 
   local = g_date_time_new_from_unix_local (at);
   /* Translators: a date and time, see g_date_time_format() */
-  return local != NULL ? g_date_time_format (local, _("%b %-d, %H:%M")) : g_strdup ("—");
+  when = local != NULL ? g_date_time_format (local, _("%b %-d, %H:%M")) : NULL;
+  /* Translators: %s is a date and time, such as “Mar 3, 14:05” */
+  return g_strdup_printf (_("Last updated %s"), when != NULL ? when : "—");
 }
 
 /**
  * dlv_account_history_state:
  *
- * Returns: "complete", "catching up", or the provider's words about the
- *   events it could not give
+ * Returns: the provider's words about events it could not give, else
+ *   "Catching up on history" or "History complete"
  */
 const char *
 dlv_account_history_state (const DlvAccount *account)
 {
   g_return_val_if_fail (account != NULL, NULL);
 
-  if (account->history_gap != NULL)
+  if (account->history_gap != NULL && account->history_gap[0] != '\0')
     return account->history_gap;
   if (account->caught_up_at == 0)
-    return _("catching up");
+    return _("Catching up on history");
 
-  return _("complete");
+  return _("History complete");
 }
 
 /**
  * dlv_account_describe:
- * @provider_title: the provider as users know it ("Mailgun")
  *
- * Returns: (transfer full): "Mailgun · data 5 minutes ago · history complete"
+ * Returns: (transfer full): "Mailgun · Last updated 5 minutes ago · History complete"
  */
 char *
 dlv_account_describe (const DlvAccount *account,
-                      const char       *provider_title,
                       gint64            now)
 {
-  g_autofree char *age = NULL;
+  g_autofree char *updated = NULL;
 
   g_return_val_if_fail (account != NULL, NULL);
 
-  age = dlv_account_describe_age (account->last_success_at, now);
-  /* Translators: a provider, when data last came ("5 minutes ago"), and the history's state */
-  return g_strdup_printf (_("%s · data %s · history %s"), provider_title, age,
+  updated = dlv_account_describe_updated (account->last_success_at, now);
+  /* Translators: a provider's name, when data was last fetched, and how
+   * much of the account's history is stored */
+  return g_strdup_printf (_("%s · %s · %s"), dlv_providers_title (account->provider), updated,
                           dlv_account_history_state (account));
 }

@@ -9,11 +9,10 @@
 
 G_BEGIN_DECLS
 
-char       *dlv_account_describe_age     (gint64            at,
+char       *dlv_account_describe_updated (gint64            at,
                                           gint64            now);
 const char *dlv_account_history_state    (const DlvAccount *account);
 char       *dlv_account_describe         (const DlvAccount *account,
-                                          const char       *provider_title,
                                           gint64            now);
 
 G_END_DECLS

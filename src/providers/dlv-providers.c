@@ -50,6 +50,27 @@ dlv_providers_lookup (const char *name)
   return NULL;
 }
 
+/**
+ * dlv_providers_title:
+ * @name: (nullable): a stored account's provider name
+ *
+ * Returns: the provider as users know it ("SendGrid"); the demo is the
+ *   simulated platform, and a provider this build does not know shows its
+ *   stored name
+ */
+const char *
+dlv_providers_title (const char *name)
+{
+  const DlvProviderInfo *info = dlv_providers_lookup (name);
+
+  if (g_strcmp0 (name, "demo") == 0)
+    return _("Simulated platform");
+  if (info != NULL)
+    return info->title;
+
+  return name != NULL ? name : "";
+}
+
 /* "sendgrid, mailgun, …" for error messages and help. */
 char *
 dlv_providers_names (void)

@@ -54,6 +54,7 @@ typedef struct
 const DlvProviderInfo * const *dlv_providers_list       (void);
 const DlvProviderInfo *dlv_providers_lookup             (const char                *name);
 char                  *dlv_providers_names              (void);
+const char            *dlv_providers_title              (const char                *name);
 
 DlvAccountSettings    *dlv_account_settings_parse       (const char                *json);
 char                  *dlv_account_settings_to_json     (const DlvAccountSettings  *settings);

@@ -41,19 +41,6 @@ G_DEFINE_FINAL_TYPE (DlvAccountSwitcher, dlv_account_switcher, ADW_TYPE_BIN)
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *
-provider_title (const DlvAccount *account)
-{
-  const DlvProviderInfo *info = dlv_providers_lookup (account->provider);
-
-  if (info != NULL)
-    return info->title;
-  if (g_strcmp0 (account->provider, "demo") == 0)
-    return _("Demo platform");
-
-  return account->provider;
-}
-
 static GtkWidget *
 create_label (const char *text,
               const char *css_class)
@@ -135,7 +122,7 @@ fill_rows (DlvAccountSwitcher *self)
   for (guint i = 0; i < self->accounts->len; i++)
     {
       DlvAccount *account = g_ptr_array_index (self->accounts, i);
-      g_autofree char *state = dlv_account_describe (account, provider_title (account), now);
+      g_autofree char *state = dlv_account_describe (account, now);
 
       gtk_list_box_append (self->list, create_row (account->name, state, account->last_error,
                                                    account->id == self->account_id));

@@ -4,8 +4,9 @@
  *
  * Accounts are listed straight from the store and refreshed after every
  * poll, so "Last updated" and the last error stay true while the window is
- * open. Each account becomes one row in create_account_row(); a provider
- * with settings of its own will only need another kind of row.
+ * open. Each account becomes one row in create_account_row(); adding and
+ * editing happen in DlvAccountDialog, which knows providers only through
+ * their DlvProviderInfo, as this file does.
  */
 
 #define G_LOG_DOMAIN "dlv-preferences-window"
@@ -14,7 +15,11 @@
 
 #include <glib/gi18n.h>
 
+#include "dlv-account-dialog.h"
+#include "dlv-account-status.h"
 #include "dlv-preferences-window.h"
+#include "dlv-providers.h"
+#include "dlv-secrets.h"
 #include "dlv-util.h"
 
 struct _DlvPreferencesWindow
@@ -26,76 +31,17 @@ struct _DlvPreferencesWindow
 
   GtkSpinButton *interval_spin;
   AdwPreferencesGroup *accounts_group;
+  GtkWidget *add_button;
 };
 
 G_DEFINE_FINAL_TYPE (DlvPreferencesWindow, dlv_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-/* Brand names stay as they are; gettext returns a string it does not know
- * unchanged, so only the demo's name is marked for translation. */
-static const struct {
-  const char *id;
-  const char *name;
-  const char *icon;
-} providers[] = {
-  { "demo", N_("Simulated platform"), "applications-science-symbolic" },
-  { "sendgrid", "SendGrid", "mail-send-symbolic" },
-  { "mailgun", "Mailgun", "mail-send-symbolic" },
-  { "brevo", "Brevo", "mail-send-symbolic" },
-  { "postmark", "Postmark", "mail-send-symbolic" },
-  { "sparkpost", "SparkPost", "mail-send-symbolic" },
-  { "mailjet", "Mailjet", "mail-send-symbolic" },
-  { "resend", "Resend", "mail-send-symbolic" },
-};
-
 static void reload_accounts (DlvPreferencesWindow *self);
-
-static const char *
-get_provider_name (const char *id)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
-    if (g_strcmp0 (providers[i].id, id) == 0)
-      return _(providers[i].name);
-
-  return id != NULL ? id : "";
-}
 
 static const char *
 get_provider_icon (const char *id)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
-    if (g_strcmp0 (providers[i].id, id) == 0)
-      return providers[i].icon;
-
-  return "mail-send-symbolic";
-}
-
-static char *
-format_last_updated (gint64 polled_at,
-                     gint64 now)
-{
-  gint64 age = now - polled_at;
-
-  if (polled_at <= 0)
-    return g_strdup (_("Not updated yet"));
-  if (age < 60)
-    return g_strdup (_("Last updated just now"));
-  if (age < 3600)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last updated %d minute ago",
-                                         "Last updated %d minutes ago", (gulong) (age / 60)),
-                            (int) (age / 60));
-  if (age < 86400)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Last updated %d hour ago",
-                                         "Last updated %d hours ago", (gulong) (age / 3600)),
-                            (int) (age / 3600));
-
-  {
-    g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (polled_at);
-    /* Translators: a date and time, see g_date_time_format() */
-    g_autofree char *when = local ? g_date_time_format (local, _("%b %-d, %H:%M")) : NULL;
-
-    /* Translators: %s is a date and time, such as “Mar 3, 14:05” */
-    return g_strdup_printf (_("Last updated %s"), when ? when : "—");
-  }
+  return g_strcmp0 (id, "demo") == 0 ? "applications-science-symbolic" : "mail-send-symbolic";
 }
 
 static void
@@ -109,12 +55,76 @@ show_error (DlvPreferencesWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+typedef struct
+{
+  char *store_path;
+  gint64 account_id;
+} ForgetKeys;
+
+static void
+forget_keys_free (ForgetKeys *forget)
+{
+  g_free (forget->store_path);
+  g_free (forget);
+}
+
+static void
+forget_keys_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ForgetKeys *forget = task_data;
+  GError *error = NULL;
+
+  if (dlv_secrets_clear_sync (forget->store_path, forget->account_id, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+forget_keys_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(DlvPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error) || self->application == NULL)
+    return;
+
+  /* Translators: %s says why the keyring refused */
+  message = g_strdup_printf (_("The account is removed, but its key is still in the keyring: "
+                               "%s. Remove “Deliverability API key for …” with Passwords and "
+                               "Keys."), error->message);
+  show_error (self, _("Could Not Remove the Key"), message);
+}
+
+/* Keys live in the keyring, which may block: a worker removes them. */
+static void
+forget_keys (DlvPreferencesWindow *self,
+             const char           *store_path,
+             gint64                account_id)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, forget_keys_cb, g_object_ref (self));
+  ForgetKeys *forget = g_new0 (ForgetKeys, 1);
+
+  forget->store_path = g_strdup (store_path);
+  forget->account_id = account_id;
+  g_task_set_source_tag (task, forget_keys);
+  g_task_set_task_data (task, forget, (GDestroyNotify) forget_keys_free);
+  g_task_run_in_thread (task, forget_keys_thread);
+}
+
 static void
 remove_response_cb (AdwMessageDialog     *dialog,
                     const char           *response,
                     DlvPreferencesWindow *self)
 {
   const gint64 *account_id = g_object_get_data (G_OBJECT (dialog), "dlv-account-id");
+  const char *provider = g_object_get_data (G_OBJECT (dialog), "dlv-account-provider");
   DlvStore *store = dlv_application_get_store (self->application);
   DlvPoller *poller = dlv_application_get_poller (self->application);
   g_autoptr(GError) error = NULL;
@@ -124,6 +134,8 @@ remove_response_cb (AdwMessageDialog     *dialog,
 
   if (!dlv_store_remove_account (store, *account_id, &error))
     show_error (self, _("Could Not Remove the Account"), error->message);
+  else if (g_strcmp0 (provider, "demo") != 0)
+    forget_keys (self, dlv_store_get_path (store), *account_id);
 
   /* The poll's "updated" signal makes every page drop the account's data. */
   if (poller != NULL)
@@ -149,8 +161,8 @@ remove_clicked_cb (GtkButton            *button,
     body = _("Its simulated events, messages and domains are deleted. The demo account comes "
              "back the next time Deliverability starts without any account.");
   else
-    body = _("Its events, messages and domains are deleted from this computer. The provider "
-             "keeps its own copy.");
+    body = _("Its events, messages and domains are deleted from this computer, and its key "
+             "from the keyring. The provider keeps its own copy.");
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
@@ -163,9 +175,52 @@ remove_clicked_cb (GtkButton            *button,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "dlv-account-id",
                           g_memdup2 (account_id, sizeof *account_id), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "dlv-account-provider", g_strdup (provider), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
 
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_account_dialog (DlvPreferencesWindow *self,
+                     gint64                account_id)
+{
+  DlvAccountDialog *dialog = dlv_account_dialog_new (self->application, account_id);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (reload_accounts), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+edit_clicked_cb (GtkButton            *button,
+                 DlvPreferencesWindow *self)
+{
+  const gint64 *account_id = g_object_get_data (G_OBJECT (button), "dlv-account-id");
+
+  open_account_dialog (self, *account_id);
+}
+
+/* Whether the account has caught up with the present, and what history
+ * the provider could not give. */
+static GtkWidget *
+create_icon_button (const char *icon_name,
+                    const char *tooltip,
+                    const char *accessible_label,
+                    gint64      account_id)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label,
+                                  -1);
+  g_object_set_data_full (G_OBJECT (button), "dlv-account-id",
+                          g_memdup2 (&account_id, sizeof account_id), g_free);
+
+  return button;
 }
 
 static GtkWidget *
@@ -174,22 +229,21 @@ create_account_row (DlvPreferencesWindow *self,
 {
   AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
   GtkWidget *icon = gtk_image_new_from_icon_name (get_provider_icon (account->provider));
-  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  g_autofree char *updated = format_last_updated (account->last_poll_at, dlv_now ());
+  GtkWidget *remove;
+  g_autofree char *state = dlv_account_describe (account, dlv_now ());
   g_autofree char *remove_label = NULL;
   g_autoptr(GString) subtitle = g_string_new (NULL);
 
-  /* Account names and provider errors are text, never markup. */
+  /* Account names, history gaps and provider errors are text, never markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), account->name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  get_provider_name (account->provider),
+                                  dlv_providers_title (account->provider),
                                   -1);
   adw_action_row_add_prefix (row, icon);
 
-  /* Translators: a provider's name, then when its account was last updated */
-  g_string_append_printf (subtitle, _("%s · %s"), get_provider_name (account->provider), updated);
+  g_string_append (subtitle, state);
   if (account->last_error != NULL && account->last_error[0] != '\0')
     {
       GtkWidget *warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
@@ -207,16 +261,24 @@ create_account_row (DlvPreferencesWindow *self,
     }
   adw_action_row_set_subtitle (row, subtitle->str);
 
+  /* The demo has nothing to edit; an account of a provider this build
+   * does not know cannot be edited here. */
+  if (dlv_providers_lookup (account->provider) != NULL)
+    {
+      /* Translators: %s is an account's name */
+      g_autofree char *edit_label = g_strdup_printf (_("Edit account %s"), account->name);
+      GtkWidget *edit = create_icon_button ("document-edit-symbolic", _("Edit account"),
+                                            edit_label, account->id);
+
+      g_signal_connect_object (edit, "clicked", G_CALLBACK (edit_clicked_cb), self, 0);
+      adw_action_row_add_suffix (row, edit);
+      adw_action_row_set_activatable_widget (row, edit);
+    }
+
   /* Translators: %s is an account's name */
   remove_label = g_strdup_printf (_("Remove account %s"), account->name);
-  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (remove, "flat");
-  gtk_widget_set_tooltip_text (remove, _("Remove account"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label,
-                                  -1);
-  g_object_set_data_full (G_OBJECT (remove), "dlv-account-id",
-                          g_memdup2 (&account->id, sizeof account->id), g_free);
+  remove = create_icon_button ("user-trash-symbolic", _("Remove account"), remove_label,
+                               account->id);
   g_object_set_data_full (G_OBJECT (remove), "dlv-account-name", g_strdup (account->name), g_free);
   g_object_set_data_full (G_OBJECT (remove), "dlv-account-provider",
                           g_strdup (account->provider), g_free);
@@ -292,21 +354,10 @@ poller_updated_cb (DlvPreferencesWindow *self,
   reload_accounts (self);
 }
 
-/* Real providers arrive in the next version: say so, rather than offer a
- * form that cannot work yet. */
 static void
 add_clicked_cb (DlvPreferencesWindow *self)
 {
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("More Providers Are Coming"),
-                                   _("Connecting SendGrid, Mailgun, Brevo, Postmark, SparkPost, "
-                                     "Mailjet and Resend accounts is coming in the next version "
-                                     "of Deliverability. Until then, the demo account stays "
-                                     "available: it simulates a sending platform, so every tab "
-                                     "can be tried."));
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_OK"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  open_account_dialog (self, 0);
 }
 
 static void
@@ -333,6 +384,7 @@ dlv_preferences_window_class_init (DlvPreferencesWindowClass *klass)
                                                RESOURCE_BASE "/ui/dlv-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, add_button);
   gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
 }
 
@@ -366,6 +418,10 @@ dlv_preferences_window_new (DlvApplication *application)
 
   g_settings_bind (dlv_application_get_settings (application), "poll-interval",
                    self->interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
+
+  /* Without a store there is nowhere to add an account to. */
+  gtk_widget_set_sensitive (self->add_button, dlv_application_get_store (application) != NULL &&
+                                              dlv_providers_list ()[0] != NULL);
 
   poller = dlv_application_get_poller (application);
   if (poller != NULL)
