@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "dlv-account-dialog.h"
 #include "dlv-account-switcher.h"
 
 #include <glib/gstdio.h>
@@ -408,6 +409,27 @@ test_account_switcher (void)
   g_assert_cmpuint (wait_for_rows (all), ==, all);
 }
 
+/* The demo banner's "Add Account" opens the account dialog itself. */
+static void
+test_banner_adds_account (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *dialog = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-account", NULL);
+  iterate_for (500);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) candidate = g_list_model_get_item (toplevels, i);
+
+      if (DLV_IS_ACCOUNT_DIALOG (candidate))
+        dialog = GTK_WINDOW (candidate);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+  gtk_window_destroy (dialog);
+}
+
 /* A demo store, plus one deferral whose reason is full of markup. */
 static void
 prepare_store (void)
@@ -469,6 +491,7 @@ main (int   argc,
   g_test_add_func ("/dlv/window/tabs", test_tabs);
   g_test_add_func ("/dlv/window/narrow", test_narrow);
   g_test_add_func ("/dlv/window/account-switcher", test_account_switcher);
+  g_test_add_func ("/dlv/window/banner-adds-account", test_banner_adds_account);
 
   status = g_test_run ();
 

@@ -11,6 +11,7 @@
 
 #include "dlv-application.h"
 #include "dlv-demo-provider.h"
+#include "dlv-account-dialog.h"
 #include "dlv-preferences-window.h"
 #include "dlv-util.h"
 #include "dlv-window.h"
@@ -96,6 +97,24 @@ preferences_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* The demo banner's button: straight to a new account. */
+static void
+add_account_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  DlvApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  DlvAccountDialog *dialog;
+
+  if (self->store == NULL)
+    return;
+
+  dialog = dlv_account_dialog_new (self, 0);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), window);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 about_activated (GSimpleAction *action,
                  GVariant      *parameter,
@@ -122,6 +141,7 @@ about_activated (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "preferences", preferences_activated },
+  { "add-account", add_account_activated },
   { "about", about_activated },
 };
 
