@@ -342,8 +342,9 @@ dlv_cli_command_accounts (Invocation *inv)
         {
           g_autofree char *state = dlv_account_describe (account, dlv_now ());
 
-          /* Translators: an account's id and name, then its state */
-          g_print (_("%" G_GINT64_FORMAT "  %s: %s\n"), account->id, account->name, state);
+          g_print ("%" G_GINT64_FORMAT "  ", account->id);
+          /* Translators: an account's name, then its state */
+          g_print (_("%s: %s\n"), account->name, state);
           if (account->last_error != NULL)
             g_print (_("    last error: %s\n"), account->last_error);
         }
