@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "dlv-application.h"
+#include "dlv-util.h"
 
 int
 main (int   argc,
@@ -15,9 +16,7 @@ main (int   argc,
 {
   g_autoptr(DlvApplication) app = NULL;
 
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  dlv_bind_textdomain ();
 
   app = dlv_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

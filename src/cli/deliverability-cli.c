@@ -495,9 +495,7 @@ main (int   argc,
   int i = 1;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  dlv_bind_textdomain ();
 
   /* Global options come before the command. */
   for (; i < argc && argv[i][0] == '-'; i++)

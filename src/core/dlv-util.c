@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "dlv-util.h"
@@ -121,4 +123,25 @@ dlv_recipient_domain (const char *address)
     return NULL;
 
   return g_ascii_strdown (at + 1, end - (at + 1));
+}
+
+/**
+ * dlv_bind_textdomain:
+ *
+ * Translations from $DLV_LOCALEDIR when set (tests), else the installed
+ * ones, else, for a program run from its build tree, the ones built there.
+ */
+void
+dlv_bind_textdomain (void)
+{
+  const char *dir = g_getenv ("DLV_LOCALEDIR");
+  g_autofree char *installed = g_build_filename (LOCALEDIR, "fr", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+
+  if (dir == NULL || dir[0] == '\0')
+    dir = !g_file_test (installed, G_FILE_TEST_EXISTS) && g_file_test (BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR)
+          ? BUILD_LOCALEDIR : LOCALEDIR;
+
+  bindtextdomain (GETTEXT_PACKAGE, dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }

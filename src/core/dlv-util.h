@@ -19,6 +19,7 @@ char     *dlv_format_iso8601       (gint64              unix_seconds);
 gboolean  dlv_parse_iso8601        (const char         *str,
                                     gint64             *unix_seconds);
 gint64    dlv_now                  (void);
+void      dlv_bind_textdomain      (void);
 
 char     *dlv_recipient_domain     (const char         *address);
 
