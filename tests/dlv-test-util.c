@@ -75,6 +75,36 @@ dlv_provider_fixture_provider (DlvProviderFixture *fixture,
   return provider;
 }
 
+/**
+ * dlv_test_assert_poll_broken:
+ * @mode: a slow answer (2.5 s, against the fixture's 1 s timeout) or a
+ *   truncated one
+ * @code: the DlvProviderError the poll must end with
+ *
+ * Polls once while the requests matching @match are answered badly, and
+ * checks the failure kept the store as it was: no events, no cursor.
+ */
+void
+dlv_test_assert_poll_broken (DlvProviderFixture *fixture,
+                             DlvProvider        *provider,
+                             const char         *method,
+                             const char         *match,
+                             const char         *body,
+                             DlvTestReplyMode    mode,
+                             int                 code)
+{
+  DlvTestReply reply = { .status = 200, .body = body, .mode = mode, .delay_ms = 2500 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DlvAccount) account = NULL;
+
+  dlv_test_server_add (fixture->server, method, match, &reply);
+  g_assert_false (dlv_poll_account_sync (fixture->store, fixture->account_id, provider, 0, NULL, NULL, &error));
+  g_assert_error (error, DLV_PROVIDER_ERROR, code);
+  g_assert_cmpuint (dlv_test_count_events (fixture->store), ==, 0);
+  account = dlv_store_get_account (fixture->store, fixture->account_id, NULL);
+  g_assert_null (account->cursor);
+}
+
 static GPtrArray *
 all_messages (DlvStore *store)
 {

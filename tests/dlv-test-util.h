@@ -34,6 +34,14 @@ DlvProvider *dlv_provider_fixture_provider     (DlvProviderFixture *fixture,
                                                 const char         *secret,
                                                 const char         *domain);
 
+void         dlv_test_assert_poll_broken       (DlvProviderFixture *fixture,
+                                                DlvProvider        *provider,
+                                                const char         *method,
+                                                const char         *match,
+                                                const char         *body,
+                                                DlvTestReplyMode    mode,
+                                                int                 code);
+
 DlvMessage  *dlv_test_find_message             (DlvStore           *store,
                                                 const char         *provider_message_id);
 guint        dlv_test_count_messages           (DlvStore           *store);

@@ -281,13 +281,8 @@ test_slow_answer (DlvProviderFixture *f,
                   gconstpointer       data)
 {
   g_autoptr(DlvProvider) provider = mailgun (f, SETTLED_NOW);
-  g_autoptr(GError) error = NULL;
-  DlvTestReply slow = { .status = 200, .body = "@mailgun/page1.json", .mode = DLV_TEST_REPLY_SLOW, .delay_ms = 2500 };
 
-  dlv_test_server_add (f->server, "GET", "/v3/mg.example.com/events?", &slow);
-  g_assert_false (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
-  g_assert_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_TIMEOUT);
-  g_assert_cmpuint (dlv_test_count_events (f->store), ==, 0);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/v3/mg.example.com/events?", "@mailgun/page1.json", DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
 }
 
 static void
@@ -295,16 +290,8 @@ test_truncated_answer (DlvProviderFixture *f,
                        gconstpointer       data)
 {
   g_autoptr(DlvProvider) provider = mailgun (f, SETTLED_NOW);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DlvAccount) stored = NULL;
-  DlvTestReply cut = { .status = 200, .body = "@mailgun/page1.json", .mode = DLV_TEST_REPLY_TRUNCATED };
 
-  dlv_test_server_add (f->server, "GET", "/v3/mg.example.com/events?", &cut);
-  g_assert_false (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
-  g_assert_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_NETWORK);
-  g_assert_cmpuint (dlv_test_count_events (f->store), ==, 0);
-  stored = account (f);
-  g_assert_null (stored->cursor);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/v3/mg.example.com/events?", "@mailgun/page1.json", DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
 }
 
 /* Wrong types, a missing id and a string for a number skip their event

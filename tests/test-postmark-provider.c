@@ -571,14 +571,8 @@ test_slow_answer (DlvProviderFixture *f,
                   gconstpointer       data)
 {
   g_autoptr(DlvProvider) provider = postmark (f, NULL, NOW);
-  g_autoptr(GError) error = NULL;
-  DlvTestReply slow = { .status = 200, .body = "@postmark/messages-page1.json", .mode = DLV_TEST_REPLY_SLOW,
-                        .delay_ms = 2500 };
 
-  dlv_test_server_add (f->server, "GET", "/messages/outbound?", &slow);
-  g_assert_false (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
-  g_assert_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_TIMEOUT);
-  g_assert_cmpuint (dlv_test_count_events (f->store), ==, 0);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/messages/outbound?", "@postmark/messages-page1.json", DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
 }
 
 static void
@@ -586,16 +580,8 @@ test_truncated_answer (DlvProviderFixture *f,
                        gconstpointer       data)
 {
   g_autoptr(DlvProvider) provider = postmark (f, NULL, NOW);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DlvAccount) stored = NULL;
-  DlvTestReply cut = { .status = 200, .body = "@postmark/messages-page1.json", .mode = DLV_TEST_REPLY_TRUNCATED };
 
-  dlv_test_server_add (f->server, "GET", "/messages/outbound?", &cut);
-  g_assert_false (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
-  g_assert_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_NETWORK);
-  g_assert_cmpuint (dlv_test_count_events (f->store), ==, 0);
-  stored = account (f);
-  g_assert_null (stored->cursor);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/messages/outbound?", "@postmark/messages-page1.json", DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
 }
 
 #define H1 "11111111-2222-4333-8444-555555555555"

@@ -695,13 +695,8 @@ test_slow_answer (DlvProviderFixture *f,
                   gconstpointer       data)
 {
   g_autoptr(DlvProvider) provider = sendgrid (f, NOW);
-  g_autoptr(GError) error = NULL;
-  DlvTestReply slow = { .status = 200, .body = "@sendgrid/logs-page.json", .mode = DLV_TEST_REPLY_SLOW, .delay_ms = 2500 };
 
-  dlv_test_server_add (f->server, "POST", "/v3/logs", &slow);
-  g_assert_false (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
-  g_assert_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_TIMEOUT);
-  g_assert_cmpuint (dlv_test_count_events (f->store), ==, 0);
+  dlv_test_assert_poll_broken (f, provider, "POST", "/v3/logs", "@sendgrid/logs-page.json", DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
 }
 
 static void
@@ -709,16 +704,8 @@ test_truncated_answer (DlvProviderFixture *f,
                        gconstpointer       data)
 {
   g_autoptr(DlvProvider) provider = sendgrid (f, NOW);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DlvAccount) stored = NULL;
-  DlvTestReply cut = { .status = 200, .body = "@sendgrid/logs-page.json", .mode = DLV_TEST_REPLY_TRUNCATED };
 
-  dlv_test_server_add (f->server, "POST", "/v3/logs", &cut);
-  g_assert_false (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
-  g_assert_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_NETWORK);
-  g_assert_cmpuint (dlv_test_count_events (f->store), ==, 0);
-  stored = account (f);
-  g_assert_null (stored->cursor);
+  dlv_test_assert_poll_broken (f, provider, "POST", "/v3/logs", "@sendgrid/logs-page.json", DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
 }
 
 /* Wrong types, missing fields, huge strings, invalid UTF-8 and numbers as
