@@ -608,7 +608,8 @@ test_slow_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = brevo (f, NOON);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", EVENTS, "@brevo/events-page.json", DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
+  dlv_test_assert_poll_broken (f, provider, "GET", EVENTS, "@brevo/events-page.json",
+                               DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
 }
 
 static void
@@ -617,7 +618,8 @@ test_truncated_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = brevo (f, NOON);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", EVENTS, "@brevo/events-page.json", DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
+  dlv_test_assert_poll_broken (f, provider, "GET", EVENTS, "@brevo/events-page.json",
+                               DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
 }
 
 /* Wrong types, missing fields, a 10 MB subject, invalid UTF-8 and numbers

@@ -282,7 +282,8 @@ test_slow_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = mailgun (f, SETTLED_NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", "/v3/mg.example.com/events?", "@mailgun/page1.json", DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/v3/mg.example.com/events?", "@mailgun/page1.json",
+                               DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
 }
 
 static void
@@ -291,7 +292,8 @@ test_truncated_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = mailgun (f, SETTLED_NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", "/v3/mg.example.com/events?", "@mailgun/page1.json", DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/v3/mg.example.com/events?", "@mailgun/page1.json",
+                               DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
 }
 
 /* Wrong types, a missing id and a string for a number skip their event

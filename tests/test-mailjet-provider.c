@@ -457,7 +457,8 @@ test_slow_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = mailjet (f, NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", "/v3/REST/message?", "@mailjet/page1.json", DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/v3/REST/message?", "@mailjet/page1.json",
+                               DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
 }
 
 static void
@@ -466,7 +467,8 @@ test_truncated_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = mailjet (f, NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", "/v3/REST/message?", "@mailjet/page1.json", DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/v3/REST/message?", "@mailjet/page1.json",
+                               DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
 }
 
 /* Wrong types, missing fields, a 10 MB string, invalid UTF-8, numbers as strings: each

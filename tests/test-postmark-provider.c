@@ -572,7 +572,8 @@ test_slow_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = postmark (f, NULL, NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", "/messages/outbound?", "@postmark/messages-page1.json", DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/messages/outbound?", "@postmark/messages-page1.json",
+                               DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
 }
 
 static void
@@ -581,7 +582,8 @@ test_truncated_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = postmark (f, NULL, NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", "/messages/outbound?", "@postmark/messages-page1.json", DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/messages/outbound?", "@postmark/messages-page1.json",
+                               DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
 }
 
 #define H1 "11111111-2222-4333-8444-555555555555"

@@ -540,7 +540,8 @@ test_slow_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = resend (f, NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", "/emails?limit=100", "@resend/page1.json", DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/emails?limit=100", "@resend/page1.json",
+                               DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
 }
 
 static void
@@ -549,7 +550,8 @@ test_truncated_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = resend (f, NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", "/emails?limit=100", "@resend/page1.json", DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/emails?limit=100", "@resend/page1.json",
+                               DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
 }
 
 static char *

@@ -696,7 +696,8 @@ test_slow_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = sendgrid (f, NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "POST", "/v3/logs", "@sendgrid/logs-page.json", DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
+  dlv_test_assert_poll_broken (f, provider, "POST", "/v3/logs", "@sendgrid/logs-page.json",
+                               DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
 }
 
 static void
@@ -705,7 +706,8 @@ test_truncated_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = sendgrid (f, NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "POST", "/v3/logs", "@sendgrid/logs-page.json", DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
+  dlv_test_assert_poll_broken (f, provider, "POST", "/v3/logs", "@sendgrid/logs-page.json",
+                               DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
 }
 
 /* Wrong types, missing fields, huge strings, invalid UTF-8 and numbers as

@@ -654,7 +654,8 @@ test_slow_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = sparkpost (f, NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", "/api/v1/events/message?", "@sparkpost/page1.json", DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/api/v1/events/message?", "@sparkpost/page1.json",
+                               DLV_TEST_REPLY_SLOW, DLV_PROVIDER_ERROR_TIMEOUT);
 }
 
 static void
@@ -663,7 +664,8 @@ test_truncated_answer (DlvProviderFixture *f,
 {
   g_autoptr(DlvProvider) provider = sparkpost (f, NOW);
 
-  dlv_test_assert_poll_broken (f, provider, "GET", "/api/v1/events/message?", "@sparkpost/page1.json", DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
+  dlv_test_assert_poll_broken (f, provider, "GET", "/api/v1/events/message?", "@sparkpost/page1.json",
+                               DLV_TEST_REPLY_TRUNCATED, DLV_PROVIDER_ERROR_NETWORK);
 }
 
 /* Wrong types, missing ids, invalid UTF-8, deep nesting and a 10 MB string
