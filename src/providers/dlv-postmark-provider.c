@@ -836,7 +836,7 @@ const DlvProviderInfo dlv_postmark_provider_info = {
   .alt_region = NULL,
   .base_url_alt = NULL,
   .key_label = N_("Server API token"),
-  .secret_label = N_("Account API token (optional, for domains)"),
+  .secret_label = N_("Account API token (optional)"),
   .key_help = N_("The Server API token of the Postmark server you send from (Servers → your "
                  "server → API Tokens). To see your sending domains too, add an Account API token "
                  "(Account → API Tokens)."),
