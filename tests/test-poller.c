@@ -164,7 +164,7 @@ test_key_from_keyring (DlvProviderFixture *f,
   serve_mailgun (f);
   g_signal_connect (poller, "updated", G_CALLBACK (count_round_cb), &rounds);
   dlv_poller_start (poller);
-  g_assert_true (wait_for (&rounds, 1, 10000));
+  g_assert_true (wait_for (&rounds, 1, 30000));
   g_assert_null (dlv_poller_get_last_error (poller));
   g_assert_cmpuint (dlv_test_count_events (f->store), ==, 5);
 
@@ -199,7 +199,7 @@ test_unauthorized_stops (DlvProviderFixture *f,
   dlv_poller_set_interval (poller, 1);
   g_signal_connect (poller, "updated", G_CALLBACK (count_round_cb), &rounds);
   dlv_poller_start (poller);
-  g_assert_true (wait_for (&rounds, 1, 10000));
+  g_assert_true (wait_for (&rounds, 1, 30000));
 
   g_assert_nonnull (strstr (dlv_poller_get_last_error (poller), "API key"));
   account = dlv_store_get_account (f->store, f->account_id, NULL);
@@ -208,11 +208,11 @@ test_unauthorized_stops (DlvProviderFixture *f,
   g_assert_true (waiting);
 
   /* Rounds go on (every second) but the account waits for the user. */
-  g_assert_true (wait_for (&rounds, 3, 10000));
+  g_assert_true (wait_for (&rounds, 3, 30000));
   g_assert_cmpuint (dlv_test_server_count (f->server, "/events"), ==, 1);
 
   dlv_poller_poll_now (poller);
-  g_assert_true (wait_for (&rounds, 4, 10000));
+  g_assert_true (wait_for (&rounds, 4, 30000));
   g_assert_cmpuint (dlv_test_server_count (f->server, "/events"), ==, 2);
 }
 
@@ -234,7 +234,7 @@ test_retry_after (DlvProviderFixture *f,
   dlv_poller_set_interval (poller, 3600);
   g_signal_connect (poller, "updated", G_CALLBACK (count_round_cb), &rounds);
   dlv_poller_start (poller);
-  g_assert_true (wait_for (&rounds, 1, 10000));
+  g_assert_true (wait_for (&rounds, 1, 30000));
   g_assert_nonnull (strstr (dlv_poller_get_last_error (poller), "slow down"));
   g_assert_cmpuint (dlv_test_count_events (f->store), ==, 0);
   g_assert_true (dlv_poller_get_account_schedule (poller, f->account_id, &next_poll_at, &waiting));
@@ -242,7 +242,7 @@ test_retry_after (DlvProviderFixture *f,
   g_assert_cmpint (next_poll_at, >=, before + 16);
   g_assert_cmpint (next_poll_at, <=, g_get_real_time () / G_USEC_PER_SEC + 16);
 
-  g_assert_true (wait_for (&rounds, 2, 25000));
+  g_assert_true (wait_for (&rounds, 2, 40000));
   g_assert_null (dlv_poller_get_last_error (poller));
   g_assert_cmpuint (dlv_test_count_events (f->store), ==, 5);
 }
@@ -270,14 +270,14 @@ test_offline_waits (DlvProviderFixture *f,
   dlv_poller_set_interval (poller, 3600);
   g_signal_connect (poller, "updated", G_CALLBACK (count_round_cb), &rounds);
   dlv_poller_start (poller);
-  g_assert_true (wait_for (&rounds, 1, 20000));
+  g_assert_true (wait_for (&rounds, 1, 30000));
   g_assert_cmpuint (dlv_test_server_count (f->server, "/"), ==, 0);
   g_assert_cmpuint (dlv_test_count_messages (f->store), >, 0);
   g_assert_null (dlv_test_find_message (f->store, "20260115083520.1a2b3c4d5e6f7a8b@mg.example.com"));
 
   set_available (monitor, TRUE);
   g_assert_false (dlv_poller_get_offline (poller));
-  g_assert_true (wait_for (&rounds, 2, 10000));
+  g_assert_true (wait_for (&rounds, 2, 30000));
   g_assert_cmpuint (dlv_test_server_count (f->server, "/events"), ==, 3);
   g_assert_nonnull (dlv_test_find_message (f->store, "20260115083520.1a2b3c4d5e6f7a8b@mg.example.com"));
 }
