@@ -399,7 +399,9 @@ seconds_to_next_round (DlvPoller *self)
         next = MIN (next, entry->next_due);
     }
 
-  return (guint) CLAMP (next - now, 1, G_MAXINT);
+  /* A second more: g_timeout_add_seconds() may fire just before the
+   * second the account is due, which would make an empty round. */
+  return (guint) CLAMP (next - now + 1, 1, G_MAXINT);
 }
 
 static void
