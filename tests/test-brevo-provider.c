@@ -32,7 +32,7 @@ brevo (DlvProviderFixture *f,
 {
   DlvProvider *provider = dlv_provider_fixture_provider (f, "brevo", KEY, NULL, NULL);
 
-  dlv_brevo_provider_set_now (DLV_BREVO_PROVIDER (provider), now);
+  dlv_provider_set_now (provider, now);
   return provider;
 }
 
@@ -355,7 +355,7 @@ test_today_reread (DlvProviderFixture *f,
   g_assert_no_error (error);
 
   /* Nothing new: one request for today, nothing added. */
-  dlv_brevo_provider_set_now (DLV_BREVO_PROVIDER (provider), NOON + 60);
+  dlv_provider_set_now (provider, NOON + 60);
   g_assert_true (poll (f, provider, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.pages, ==, 1);
@@ -365,7 +365,7 @@ test_today_reread (DlvProviderFixture *f,
 
   /* Today grew, and the answer repeats a row already read. */
   serve_day (f, "2026-01-16", 3, "@brevo/today-more.json");
-  dlv_brevo_provider_set_now (DLV_BREVO_PROVIDER (provider), NOON + 120);
+  dlv_provider_set_now (provider, NOON + 120);
   g_assert_true (poll (f, provider, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.events_added, ==, 1);
@@ -408,14 +408,14 @@ test_yesterday_open (DlvProviderFixture *f,
   assert_cursor (f, "bv1;day=2026-01-15;offset=3;offset1=3;tz=3600");
 
   /* Still open half an hour later: both re-read from their offsets. */
-  dlv_brevo_provider_set_now (DLV_BREVO_PROVIDER (provider), 1768525200 + HOUR / 2);
+  dlv_provider_set_now (provider, 1768525200 + HOUR / 2);
   g_assert_true (poll (f, provider, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.pages, ==, 2);
   assert_cursor (f, "bv1;day=2026-01-15;offset=3;offset1=3;tz=3600");
 
   /* 03:00 UTC: midnight at +01:00 plus the settling hours is past. */
-  dlv_brevo_provider_set_now (DLV_BREVO_PROVIDER (provider), 1768525200 + 2 * HOUR);
+  dlv_provider_set_now (provider, 1768525200 + 2 * HOUR);
   g_assert_true (poll (f, provider, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.pages, ==, 2);
@@ -452,7 +452,7 @@ test_unknown_zone (DlvProviderFixture *f,
   g_assert_cmpuint (stats.events_added, ==, 1);
   assert_cursor (f, "bv1;day=2026-01-15;offset=1");
 
-  dlv_brevo_provider_set_now (DLV_BREVO_PROVIDER (provider), NOON + 2 * HOUR);
+  dlv_provider_set_now (provider, NOON + 2 * HOUR);
   g_assert_true (poll (f, provider, &stats, &error));
   g_assert_no_error (error);
   assert_cursor (f, "bv1;day=2026-01-16");
@@ -494,7 +494,7 @@ test_budget_stop (DlvProviderFixture *f,
   g_assert_null (stored->history_gap);
 
   /* Resting: no events request at all, nothing changes. */
-  dlv_brevo_provider_set_now (DLV_BREVO_PROVIDER (provider), NOON + 60);
+  dlv_provider_set_now (provider, NOON + 60);
   g_assert_true (poll (f, provider, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count_event_requests (f), ==, 1);
@@ -502,7 +502,7 @@ test_budget_stop (DlvProviderFixture *f,
   assert_cursor (f, paused);
 
   /* After the pause it continues exactly where it stopped. */
-  dlv_brevo_provider_set_now (DLV_BREVO_PROVIDER (provider), NOON + DLV_BREVO_BUDGET_PAUSE_SECONDS);
+  dlv_provider_set_now (provider, NOON + DLV_BREVO_BUDGET_PAUSE_SECONDS);
   g_assert_true (poll (f, provider, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.events_added, ==, 6);

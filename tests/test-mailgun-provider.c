@@ -27,7 +27,7 @@ mailgun (DlvProviderFixture *f,
 {
   DlvProvider *provider = dlv_provider_fixture_provider (f, "mailgun", KEY, NULL, "mg.example.com");
 
-  dlv_mailgun_provider_set_now (DLV_MAILGUN_PROVIDER (provider), now);
+  dlv_provider_set_now (provider, now);
   return provider;
 }
 
@@ -187,7 +187,7 @@ test_unsettled_window (DlvProviderFixture *f,
   dlv_test_server_reset (f->server);
   dlv_test_server_add_status (f->server, "GET", "/v3/mg.example.com/events?", 200, late_page);
   dlv_test_server_add_status (f->server, "GET", "/v4/domains/", 200, "@mailgun/domain.json");
-  dlv_mailgun_provider_set_now (DLV_MAILGUN_PROVIDER (provider), now + 30);
+  dlv_provider_set_now (provider, now + 30);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);
 

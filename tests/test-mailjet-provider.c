@@ -38,7 +38,7 @@ mailjet_for (DlvProviderFixture *f,
 {
   DlvProvider *provider = dlv_provider_fixture_provider (f, "mailjet", KEY, SECRET, domain);
 
-  dlv_mailjet_provider_set_now (DLV_MAILJET_PROVIDER (provider), now);
+  dlv_provider_set_now (provider, now);
   return provider;
 }
 
@@ -193,7 +193,7 @@ test_poll_again_no_duplicates (DlvProviderFixture *f,
 
   serve_documented_pages (f);
   assert_poll (f, provider, &stats);
-  dlv_mailjet_provider_set_now (DLV_MAILJET_PROVIDER (provider), NOW + 60);
+  dlv_provider_set_now (provider, NOW + 60);
   assert_poll (f, provider, &stats);
 
   g_assert_cmpuint (stats.events_added, ==, 0);
@@ -226,7 +226,7 @@ test_status_changes (DlvProviderFixture *f,
   dlv_test_server_reset (f->server);
   dlv_test_server_add_status (f->server, "GET", "/v3/REST/message?", 200, "@mailjet/page-retried.json");
   dlv_test_server_add_status (f->server, "GET", "/v3/REST/dns?", 200, "@mailjet/domains.json");
-  dlv_mailjet_provider_set_now (DLV_MAILJET_PROVIDER (provider), NOW + 600);
+  dlv_provider_set_now (provider, NOW + 600);
   assert_poll (f, provider, &stats);
 
   g_assert_cmpuint (dlv_test_server_count (f->server, recent), ==, 1);
@@ -240,7 +240,7 @@ test_status_changes (DlvProviderFixture *f,
   g_assert_cmpstr (events, ==, "deferred@1768466121 delivered@1768471521");
 
   /* An hour on, the whole retry window is read again, from the last mark. */
-  dlv_mailjet_provider_set_now (DLV_MAILJET_PROVIDER (provider), NOW + 3600);
+  dlv_provider_set_now (provider, NOW + 3600);
   assert_poll (f, provider, &stats);
   g_assert_cmpuint (dlv_test_server_count (f->server, recheck), ==, 1);
   g_assert_cmpuint (stats.events_added, ==, 0);
@@ -443,7 +443,7 @@ test_server_error_resumes (DlvProviderFixture *f,
   g_clear_error (&error);
 
   /* Later, the clock has moved on: the traversal still ends in its own window. */
-  dlv_mailjet_provider_set_now (DLV_MAILJET_PROVIDER (provider), NOW + 300);
+  dlv_provider_set_now (provider, NOW + 300);
   assert_poll (f, provider, &stats);
   g_assert_cmpuint (dlv_test_count_events (f->store), ==, 7);
   g_assert_cmpuint (dlv_test_server_count (f->server, "&Offset=0&"), ==, 1);
@@ -560,7 +560,7 @@ test_long_pause (DlvProviderFixture *f,
   g_assert_null (stored->history_gap);
   g_clear_pointer (&stored, dlv_account_free);
 
-  dlv_mailjet_provider_set_now (DLV_MAILJET_PROVIDER (provider), later);
+  dlv_provider_set_now (provider, later);
   assert_poll (f, provider, &stats);
   g_assert_cmpuint (dlv_test_server_count (f->server, window), ==, 1);
   stored = account (f);

@@ -40,7 +40,7 @@ postmark (DlvProviderFixture *f,
 {
   DlvProvider *provider = dlv_provider_fixture_provider (f, "postmark", KEY, account_token, NULL);
 
-  dlv_postmark_provider_set_now (DLV_POSTMARK_PROVIDER (provider), now);
+  dlv_provider_set_now (provider, now);
   dlv_postmark_provider_set_page_size (DLV_POSTMARK_PROVIDER (provider), 2);
   return provider;
 }
@@ -246,7 +246,7 @@ test_poll_again_no_duplicates (DlvProviderFixture *f,
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
 
   /* An hour later the server answers the same pages again. */
-  dlv_postmark_provider_set_now (DLV_POSTMARK_PROVIDER (provider), NOW + 3600);
+  dlv_provider_set_now (provider, NOW + 3600);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);
 
@@ -289,12 +289,12 @@ test_recheck_delivered (DlvProviderFixture *f,
   g_clear_pointer (&stored, dlv_account_free);
 
   /* Five minutes later it is not due for a second look yet. */
-  dlv_postmark_provider_set_now (DLV_POSTMARK_PROVIDER (provider), NOW + 300);
+  dlv_provider_set_now (provider, NOW + 300);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   assert_logged (f, DETAILS (MSG_B), 1);
 
   /* Fifteen minutes later it is, and Postmark has delivered it. */
-  dlv_postmark_provider_set_now (DLV_POSTMARK_PROVIDER (provider), NOW + 900);
+  dlv_provider_set_now (provider, NOW + 900);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);
   assert_logged (f, DETAILS (MSG_B), 2);
@@ -311,7 +311,7 @@ test_recheck_delivered (DlvProviderFixture *f,
   g_assert_null (strstr (stored->cursor, "pending="));
   g_assert_nonnull (strstr (stored->cursor, "checked=1768472100"));
 
-  dlv_postmark_provider_set_now (DLV_POSTMARK_PROVIDER (provider), NOW + 3600);
+  dlv_provider_set_now (provider, NOW + 3600);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   assert_logged (f, DETAILS (MSG_B), 2);
 }
@@ -333,7 +333,7 @@ test_recheck_expires (DlvProviderFixture *f,
   dlv_test_server_add_status (f->server, "GET", DETAILS (MSG_B), 200, "@postmark/details-B-transient.json");
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
 
-  dlv_postmark_provider_set_now (DLV_POSTMARK_PROVIDER (provider), 1768466121 + 73 * 3600);
+  dlv_provider_set_now (provider, 1768466121 + 73 * 3600);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
   g_assert_no_error (error);
   assert_logged (f, DETAILS (MSG_B), 2);

@@ -41,7 +41,7 @@ resend (DlvProviderFixture *f,
 {
   DlvProvider *provider = dlv_provider_fixture_provider (f, "resend", KEY, NULL, NULL);
 
-  dlv_resend_provider_set_now (DLV_RESEND_PROVIDER (provider), now);
+  dlv_provider_set_now (provider, now);
   return provider;
 }
 
@@ -278,7 +278,7 @@ test_poll_again_no_duplicates (DlvProviderFixture *f,
 
   serve_documented (f);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
-  dlv_resend_provider_set_now (DLV_RESEND_PROVIDER (provider), NOW + 60);
+  dlv_provider_set_now (provider, NOW + 60);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);
 
@@ -312,7 +312,7 @@ test_delayed_then_delivered (DlvProviderFixture *f,
   dlv_test_server_reset (f->server);
   serve_pages (f, "@resend/page1-later.json");
   serve_domains (f);
-  dlv_resend_provider_set_now (DLV_RESEND_PROVIDER (provider), NOW + 7200);
+  dlv_provider_set_now (provider, NOW + 7200);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);
 
@@ -330,7 +330,7 @@ test_delayed_then_delivered (DlvProviderFixture *f,
   g_assert_cmpint (later->delivered_at, ==, CREATED_G);
 
   /* A third read adds nothing. */
-  dlv_resend_provider_set_now (DLV_RESEND_PROVIDER (provider), NOW + 7260);
+  dlv_provider_set_now (provider, NOW + 7260);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.events_added, ==, 0);
@@ -361,7 +361,7 @@ test_walk_stops_at_floor (DlvProviderFixture *f,
   delayed = dlv_test_find_message (f->store, ID_B);
   g_assert_cmpint (dlv_message_get_status (delayed, late), ==, DLV_MESSAGE_STATUS_EXPIRED);
 
-  dlv_resend_provider_set_now (DLV_RESEND_PROVIDER (provider), late + 60);
+  dlv_provider_set_now (provider, late + 60);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.pages, ==, 1);
@@ -409,7 +409,7 @@ test_round_pages (DlvProviderFixture *f,
   g_assert_nonnull (strstr (paused->cursor, "after=00000000-0000-4000-8000-000000000009"));
   g_assert_nonnull (strstr (paused->cursor, "n=10"));
 
-  dlv_resend_provider_set_now (DLV_RESEND_PROVIDER (provider), NOW + 60);
+  dlv_provider_set_now (provider, NOW + 60);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.pages, ==, 2);
@@ -493,7 +493,7 @@ test_server_error_resumes (DlvProviderFixture *f,
   g_assert_nonnull (strstr (stored->cursor, "after=" ID_C));
   g_clear_error (&error);
 
-  dlv_resend_provider_set_now (DLV_RESEND_PROVIDER (provider), NOW + 30);
+  dlv_provider_set_now (provider, NOW + 30);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (dlv_test_count_events (f->store), ==, 6);
@@ -639,7 +639,7 @@ test_retention_gap (DlvProviderFixture *f,
   dlv_test_server_reset (f->server);
   dlv_test_server_add_status (f->server, "GET", "/emails?limit=100", 200, recent);
   serve_domains (f);
-  dlv_resend_provider_set_now (DLV_RESEND_PROVIDER (provider), back);
+  dlv_provider_set_now (provider, back);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, NULL, NULL, &error));
   g_assert_no_error (error);
 

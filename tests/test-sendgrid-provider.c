@@ -36,7 +36,7 @@ sendgrid (DlvProviderFixture *f,
 {
   DlvProvider *provider = dlv_provider_fixture_provider (f, "sendgrid", KEY, NULL, NULL);
 
-  dlv_sendgrid_provider_set_now (DLV_SENDGRID_PROVIDER (provider), now);
+  dlv_provider_set_now (provider, now);
   return provider;
 }
 
@@ -51,7 +51,7 @@ sendgrid_restarted (DlvProviderFixture *f,
 
   g_assert_no_error (error);
   g_object_set (provider, "timeout-seconds", 1, NULL);
-  dlv_sendgrid_provider_set_now (DLV_SENDGRID_PROVIDER (provider), now);
+  dlv_provider_set_now (provider, now);
   return provider;
 }
 
@@ -307,7 +307,7 @@ test_poll_again_no_duplicates (DlvProviderFixture *f,
 
   /* The next round reads the overlap again; rows already read in detail in
    * the same state are not read again, the rest de-duplicate. */
-  dlv_sendgrid_provider_set_now (DLV_SENDGRID_PROVIDER (provider), NOW + 60);
+  dlv_provider_set_now (provider, NOW + 60);
   page = fetch_and_store (f, provider, &error);
   g_assert_no_error (error);
   g_assert_true (body_has_window (f, NOW - DLV_SENDGRID_OVERLAP_SECONDS, NOW + 60));
@@ -456,7 +456,7 @@ test_follow_until_delivered (DlvProviderFixture *f,
   g_assert_no_error (error);
 
   /* Before the revisit is due, nothing is read in detail. */
-  dlv_sendgrid_provider_set_now (DLV_SENDGRID_PROVIDER (provider), NOW + 300);
+  dlv_provider_set_now (provider, NOW + 300);
   dlv_test_server_reset (f->server);
   dlv_test_server_add_status (f->server, "POST", "/v3/logs", 200, "@sendgrid/empty.json");
   dlv_test_server_add_status (f->server, "GET", "/v3/whitelabel/domains", 200, "@sendgrid/domains.json");
@@ -466,7 +466,7 @@ test_follow_until_delivered (DlvProviderFixture *f,
   g_assert_no_error (error);
   g_assert_cmpuint (dlv_test_server_count (f->server, "GET /v3/logs/"), ==, 0);
 
-  dlv_sendgrid_provider_set_now (DLV_SENDGRID_PROVIDER (provider), NOW + DLV_SENDGRID_REVISIT_SECONDS + 1);
+  dlv_provider_set_now (provider, NOW + DLV_SENDGRID_REVISIT_SECONDS + 1);
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);
   /* The round lists new messages first, then reads the followed ones. */
@@ -518,7 +518,7 @@ test_changed_row_read_in_detail (DlvProviderFixture *f,
   dlv_test_server_add_status (f->server, "POST", "/v3/logs", 200, changed);
   dlv_test_server_add_status (f->server, "GET", "/v3/logs/Yk6", 200, "@sendgrid/detail-delivered.json");
   dlv_test_server_add_status (f->server, "GET", "/v3/whitelabel/domains", 200, "[]");
-  dlv_sendgrid_provider_set_now (DLV_SENDGRID_PROVIDER (provider), NOW + 60);
+  dlv_provider_set_now (provider, NOW + 60);
 
   g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
   g_assert_no_error (error);

@@ -31,7 +31,7 @@ sparkpost_with_domain (DlvProviderFixture *f,
 {
   DlvProvider *provider = dlv_provider_fixture_provider (f, "sparkpost", KEY, NULL, domain);
 
-  dlv_sparkpost_provider_set_now (DLV_SPARKPOST_PROVIDER (provider), now);
+  dlv_provider_set_now (provider, now);
   return provider;
 }
 
@@ -56,7 +56,7 @@ static void
 set_now (DlvProvider *provider,
          gint64       now)
 {
-  dlv_sparkpost_provider_set_now (DLV_SPARKPOST_PROVIDER (provider), now);
+  dlv_provider_set_now (provider, now);
 }
 
 static DlvAccount *

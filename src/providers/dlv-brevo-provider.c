@@ -65,7 +65,6 @@ struct _DlvBrevoProvider
 {
   DlvProvider parent_instance;
 
-  gint64 now;
 };
 
 G_DEFINE_FINAL_TYPE (DlvBrevoProvider, dlv_brevo_provider, DLV_TYPE_PROVIDER)
@@ -81,12 +80,6 @@ typedef struct
   int tz;
   gint64 pause;
 } Position;
-
-static gint64
-current_time (DlvBrevoProvider *self)
-{
-  return self->now != 0 ? self->now : dlv_now ();
-}
 
 static void
 dlv_brevo_provider_authorize (DlvProvider *provider,
@@ -302,7 +295,7 @@ dlv_brevo_provider_fetch_page (DlvProvider   *provider,
   g_autofree char *path = NULL;
   g_autofree char *gap = NULL;
   DlvBrevoPageInfo info;
-  gint64 now = current_time (self);
+  gint64 now = dlv_provider_get_now (DLV_PROVIDER (self));
   Position pos;
   const char *data;
   gsize size;
@@ -431,15 +424,6 @@ dlv_brevo_provider_class_init (DlvBrevoProviderClass *klass)
 static void
 dlv_brevo_provider_init (DlvBrevoProvider *self)
 {
-}
-
-void
-dlv_brevo_provider_set_now (DlvBrevoProvider *self,
-                            gint64            now)
-{
-  g_return_if_fail (DLV_IS_BREVO_PROVIDER (self));
-
-  self->now = now;
 }
 
 /* An exported file: one events page, with no position to continue from. */

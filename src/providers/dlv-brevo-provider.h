@@ -22,8 +22,4 @@ G_DECLARE_FINAL_TYPE (DlvBrevoProvider, dlv_brevo_provider, DLV, BREVO_PROVIDER,
 #define DLV_BREVO_BUDGET_RESERVE 30
 #define DLV_BREVO_BUDGET_PAUSE_SECONDS (10 * 60)
 
-/* Tests pin the clock; 0 means the wall clock. */
-void dlv_brevo_provider_set_now (DlvBrevoProvider *self,
-                                 gint64            now);
-
 G_END_DECLS

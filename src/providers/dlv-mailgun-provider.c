@@ -37,16 +37,9 @@ struct _DlvMailgunProvider
 {
   DlvProvider parent_instance;
 
-  gint64 now;
 };
 
 G_DEFINE_FINAL_TYPE (DlvMailgunProvider, dlv_mailgun_provider, DLV_TYPE_PROVIDER)
-
-static gint64
-current_time (DlvMailgunProvider *self)
-{
-  return self->now != 0 ? self->now : dlv_now ();
-}
 
 static void
 dlv_mailgun_provider_authorize (DlvProvider *provider,
@@ -89,7 +82,7 @@ dlv_mailgun_provider_fetch_page (DlvProvider   *provider,
   g_autofree char *first_path = NULL;
   g_autofree char *next = NULL;
   const char *path;
-  gint64 now = current_time (self);
+  gint64 now = dlv_provider_get_now (DLV_PROVIDER (self));
   gint64 settled = now - DLV_MAILGUN_SETTLE_SECONDS;
   gint64 begin;
   gsize size;
@@ -288,15 +281,6 @@ dlv_mailgun_provider_class_init (DlvMailgunProviderClass *klass)
 static void
 dlv_mailgun_provider_init (DlvMailgunProvider *self)
 {
-}
-
-void
-dlv_mailgun_provider_set_now (DlvMailgunProvider *self,
-                              gint64              now)
-{
-  g_return_if_fail (DLV_IS_MAILGUN_PROVIDER (self));
-
-  self->now = now;
 }
 
 /* An exported file: one events page, with no position to continue from. */

@@ -16,8 +16,4 @@ G_DECLARE_FINAL_TYPE (DlvMailgunProvider, dlv_mailgun_provider, DLV, MAILGUN_PRO
  * polling recipe re-reads them. */
 #define DLV_MAILGUN_SETTLE_SECONDS (30 * 60)
 
-/* Tests pin the clock; 0 means the wall clock. */
-void dlv_mailgun_provider_set_now (DlvMailgunProvider *self,
-                                   gint64              now);
-
 G_END_DECLS

@@ -44,7 +44,6 @@ struct _DlvMailjetProvider
 {
   DlvProvider parent_instance;
 
-  gint64 now;
 };
 
 /* One page's walk through its messages. */
@@ -55,12 +54,6 @@ typedef struct
 } Walk;
 
 G_DEFINE_FINAL_TYPE (DlvMailjetProvider, dlv_mailjet_provider, DLV_TYPE_PROVIDER)
-
-static gint64
-current_time (DlvMailjetProvider *self)
-{
-  return self->now != 0 ? self->now : dlv_now ();
-}
 
 static void
 dlv_mailjet_provider_authorize (DlvProvider *provider,
@@ -250,7 +243,7 @@ dlv_mailjet_provider_fetch_page (DlvProvider   *provider,
     return NULL;
 
   if (dlv_cursor_get (cursor, "to") == NULL)
-    start_traversal (self, cursor, current_time (self), &gap);
+    start_traversal (self, cursor, dlv_provider_get_now (DLV_PROVIDER (self)), &gap);
 
   path = messages_path (cursor);
   body = dlv_provider_request (provider, "GET", path, NULL, cancellable, error);
@@ -367,15 +360,6 @@ dlv_mailjet_provider_class_init (DlvMailjetProviderClass *klass)
 static void
 dlv_mailjet_provider_init (DlvMailjetProvider *self)
 {
-}
-
-void
-dlv_mailjet_provider_set_now (DlvMailjetProvider *self,
-                              gint64              now)
-{
-  g_return_if_fail (DLV_IS_MAILJET_PROVIDER (self));
-
-  self->now = now;
 }
 
 /* An exported file: one /v3/REST/message answer, with no position to continue from. */

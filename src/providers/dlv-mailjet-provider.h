@@ -21,8 +21,4 @@ G_DECLARE_FINAL_TYPE (DlvMailjetProvider, dlv_mailjet_provider, DLV, MAILJET_PRO
 /* History lookups (one request per failed message) allowed in one round. */
 #define DLV_MAILJET_HISTORY_PER_ROUND 50
 
-/* Tests pin the clock; 0 means the wall clock. */
-void dlv_mailjet_provider_set_now (DlvMailjetProvider *self,
-                                   gint64              now);
-
 G_END_DECLS

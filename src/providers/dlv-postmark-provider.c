@@ -67,7 +67,6 @@ struct _DlvPostmarkProvider
 {
   DlvProvider parent_instance;
 
-  gint64 now;
   guint page_size;
 };
 
@@ -84,12 +83,6 @@ pending_free (Pending *pending)
 {
   g_free (pending->id);
   g_free (pending);
-}
-
-static gint64
-current_time (DlvPostmarkProvider *self)
-{
-  return self->now != 0 ? self->now : dlv_now ();
 }
 
 static gint64
@@ -183,13 +176,13 @@ remember (DlvPostmarkProvider *self,
 {
   Pending *entry;
 
-  if (received + retry_window (self) < current_time (self) || is_pending (pending, id))
+  if (received + retry_window (self) < dlv_provider_get_now (DLV_PROVIDER (self)) || is_pending (pending, id))
     return;
 
   /* Everything followed was read at "checked" or later: the first message
    * waits a full interval for its second look, as later ones do. */
   if (pending->len == 0)
-    dlv_cursor_set_int (cursor, "checked", current_time (self));
+    dlv_cursor_set_int (cursor, "checked", dlv_provider_get_now (DLV_PROVIDER (self)));
 
   if (pending->len >= DLV_POSTMARK_MAX_PENDING)
     {
@@ -219,7 +212,7 @@ find_work (DlvPostmarkProvider *self,
 {
   static const char * const round_keys[] = { "phase", "end", "to", "offset", "next" };
   const char *phase = dlv_cursor_get (cursor, "phase");
-  gint64 now = current_time (self);
+  gint64 now = dlv_provider_get_now (DLV_PROVIDER (self));
   gint64 end;
 
   if (phase == NULL || (g_strcmp0 (phase, PHASE_RECHECK) != 0 &&
@@ -375,7 +368,7 @@ recheck_page (DlvPostmarkProvider  *self,
   g_autoptr(GPtrArray) kept = g_ptr_array_new ();
   guint next = (guint) CLAMP (dlv_cursor_get_int (cursor, "next", 0), 0, (gint64) pending->len);
   guint stop = MIN (pending->len, next + self->page_size);
-  gint64 now = current_time (self);
+  gint64 now = dlv_provider_get_now (DLV_PROVIDER (self));
 
   for (guint i = next; i < stop; i++)
     {
@@ -793,15 +786,6 @@ static void
 dlv_postmark_provider_init (DlvPostmarkProvider *self)
 {
   self->page_size = DLV_POSTMARK_MESSAGES_PER_PAGE;
-}
-
-void
-dlv_postmark_provider_set_now (DlvPostmarkProvider *self,
-                               gint64               now)
-{
-  g_return_if_fail (DLV_IS_POSTMARK_PROVIDER (self));
-
-  self->now = now;
 }
 
 void

@@ -26,9 +26,6 @@ G_DECLARE_FINAL_TYPE (DlvPostmarkProvider, dlv_postmark_provider,
 /* Most messages followed for a second look at once. */
 #define DLV_POSTMARK_MAX_PENDING 200
 
-/* Tests pin the clock (0 means the wall clock) and shrink the pages. */
-void dlv_postmark_provider_set_now       (DlvPostmarkProvider *self,
-                                          gint64               now);
 void dlv_postmark_provider_set_page_size (DlvPostmarkProvider *self,
                                           guint                messages);
 

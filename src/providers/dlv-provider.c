@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-provider.h"
+#include "dlv-util.h"
 
 typedef struct
 {
@@ -23,6 +24,7 @@ typedef struct
   char *domain;
   char *region;
   guint timeout_seconds;
+  gint64 now;                   /* a pinned clock for tests, 0 for the real one */
   DlvHttp *http;
   DlvHttpReply last_reply;
   GMainContext *sync_context;   /* reused: libsoup ties connections to a context */
@@ -361,6 +363,27 @@ dlv_provider_get_region (DlvProvider *self)
   DlvProviderPrivate *priv = dlv_provider_get_instance_private (self);
 
   return priv->region;
+}
+
+/* The clock a provider reads: the wall clock, unless a test pinned it. */
+gint64
+dlv_provider_get_now (DlvProvider *self)
+{
+  DlvProviderPrivate *priv = dlv_provider_get_instance_private (self);
+
+  return priv->now != 0 ? priv->now : dlv_now ();
+}
+
+/* Tests pin the clock; 0 gives back the wall clock. */
+void
+dlv_provider_set_now (DlvProvider *self,
+                      gint64       now)
+{
+  DlvProviderPrivate *priv = dlv_provider_get_instance_private (self);
+
+  g_return_if_fail (DLV_IS_PROVIDER (self));
+
+  priv->now = now;
 }
 
 /**

@@ -81,6 +81,9 @@ const char    *dlv_provider_get_api_secret          (DlvProvider          *self)
 const char    *dlv_provider_get_base_url            (DlvProvider          *self);
 const char    *dlv_provider_get_domain              (DlvProvider          *self);
 const char    *dlv_provider_get_region              (DlvProvider          *self);
+gint64         dlv_provider_get_now                 (DlvProvider          *self);
+void           dlv_provider_set_now                 (DlvProvider          *self,
+                                                     gint64                now);
 DlvHttp       *dlv_provider_get_http                (DlvProvider          *self,
                                                      GError              **error);
 GBytes        *dlv_provider_request                 (DlvProvider          *self,

@@ -44,16 +44,9 @@ struct _DlvResendProvider
 {
   DlvProvider parent_instance;
 
-  gint64 now;
 };
 
 G_DEFINE_FINAL_TYPE (DlvResendProvider, dlv_resend_provider, DLV_TYPE_PROVIDER)
-
-static gint64
-current_time (DlvResendProvider *self)
-{
-  return self->now != 0 ? self->now : dlv_now ();
-}
 
 static void
 dlv_resend_provider_authorize (DlvProvider *provider,
@@ -220,7 +213,7 @@ dlv_resend_provider_fetch_page (DlvProvider   *provider,
   g_autoptr(DlvEventPage) page = NULL;
   g_autoptr(GBytes) body = NULL;
   DlvResendClock clock;
-  gint64 now = current_time (self);
+  gint64 now = dlv_provider_get_now (DLV_PROVIDER (self));
   const char *data;
   gsize size;
 
@@ -357,15 +350,6 @@ dlv_resend_provider_class_init (DlvResendProviderClass *klass)
 static void
 dlv_resend_provider_init (DlvResendProvider *self)
 {
-}
-
-void
-dlv_resend_provider_set_now (DlvResendProvider *self,
-                             gint64             now)
-{
-  g_return_if_fail (DLV_IS_RESEND_PROVIDER (self));
-
-  self->now = now;
 }
 
 /* A saved GET /emails answer: each status stamped with its send time. */

@@ -22,8 +22,4 @@ G_DECLARE_FINAL_TYPE (DlvResendProvider, dlv_resend_provider, DLV, RESEND_PROVID
  * the next poll, within Resend's two requests a second. */
 #define DLV_RESEND_ROUND_PAGES 10
 
-/* Tests pin the clock; 0 means the wall clock. */
-void dlv_resend_provider_set_now (DlvResendProvider *self,
-                                  gint64             now);
-
 G_END_DECLS

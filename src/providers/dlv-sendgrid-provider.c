@@ -62,7 +62,6 @@ struct _DlvSendgridProvider
 {
   DlvProvider parent_instance;
 
-  gint64 now;
   GMutex lock;                  /* guards queued */
   GHashTable *queued;           /* message id → DlvSendgridStatus its detail was read for */
 };
@@ -251,12 +250,6 @@ poll_state_save (PollState *state)
     dlv_cursor_set_int (cursor, "done", 1);
 
   return dlv_cursor_to_string (cursor);
-}
-
-static gint64
-current_time (DlvSendgridProvider *self)
-{
-  return self->now != 0 ? self->now : dlv_now ();
 }
 
 /* Messages older than this are history: no detail, no following. */
@@ -771,7 +764,7 @@ dlv_sendgrid_provider_fetch_page (DlvProvider   *provider,
                                   GError       **error)
 {
   DlvSendgridProvider *self = DLV_SENDGRID_PROVIDER (provider);
-  gint64 now = current_time (self);
+  gint64 now = dlv_provider_get_now (DLV_PROVIDER (self));
   g_autoptr(PollState) state = poll_state_load (cursor_text, now, error);
   g_autoptr(DlvEventPage) page = NULL;
 
@@ -1101,15 +1094,6 @@ dlv_sendgrid_provider_init (DlvSendgridProvider *self)
 {
   g_mutex_init (&self->lock);
   self->queued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-}
-
-void
-dlv_sendgrid_provider_set_now (DlvSendgridProvider *self,
-                               gint64               now)
-{
-  g_return_if_fail (DLV_IS_SENDGRID_PROVIDER (self));
-
-  self->now = now;
 }
 
 /* An exported file: one list or detail, with no position to continue from. */

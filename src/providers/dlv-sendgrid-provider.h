@@ -28,8 +28,4 @@ G_DECLARE_FINAL_TYPE (DlvSendgridProvider, dlv_sendgrid_provider, DLV, SENDGRID_
 /* Most messages followed at once while SendGrid still works on them. */
 #define DLV_SENDGRID_WATCH_MAX 2000
 
-/* Tests pin the clock; 0 means the wall clock. */
-void dlv_sendgrid_provider_set_now (DlvSendgridProvider *self,
-                                    gint64               now);
-
 G_END_DECLS

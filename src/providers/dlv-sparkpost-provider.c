@@ -40,16 +40,9 @@ struct _DlvSparkpostProvider
 {
   DlvProvider parent_instance;
 
-  gint64 now;
 };
 
 G_DEFINE_FINAL_TYPE (DlvSparkpostProvider, dlv_sparkpost_provider, DLV_TYPE_PROVIDER)
-
-static gint64
-current_time (DlvSparkpostProvider *self)
-{
-  return self->now != 0 ? self->now : dlv_now ();
-}
 
 static void
 dlv_sparkpost_provider_authorize (DlvProvider *provider,
@@ -204,7 +197,7 @@ dlv_sparkpost_provider_fetch_page (DlvProvider   *provider,
   g_autofree char *page_url = NULL;
   g_autofree char *href = NULL;
   g_autofree char *link = NULL;
-  gint64 now = current_time (self);
+  gint64 now = dlv_provider_get_now (DLV_PROVIDER (self));
   const char *data;
   gsize size;
 
@@ -535,15 +528,6 @@ dlv_sparkpost_provider_class_init (DlvSparkpostProviderClass *klass)
 static void
 dlv_sparkpost_provider_init (DlvSparkpostProvider *self)
 {
-}
-
-void
-dlv_sparkpost_provider_set_now (DlvSparkpostProvider *self,
-                                gint64                now)
-{
-  g_return_if_fail (DLV_IS_SPARKPOST_PROVIDER (self));
-
-  self->now = now;
 }
 
 /* An exported file: one events page, with no position to continue from. */

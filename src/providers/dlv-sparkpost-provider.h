@@ -23,8 +23,4 @@ G_DECLARE_FINAL_TYPE (DlvSparkpostProvider, dlv_sparkpost_provider, DLV, SPARKPO
 /* SparkPost keeps event-level data for 10 days. */
 #define DLV_SPARKPOST_RETENTION_SECONDS (10 * 24 * 3600)
 
-/* Tests pin the clock; 0 means the wall clock. */
-void dlv_sparkpost_provider_set_now (DlvSparkpostProvider *self,
-                                     gint64                now);
-
 G_END_DECLS
