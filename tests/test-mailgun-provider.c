@@ -316,6 +316,7 @@ test_hostile_page (DlvProviderFixture *f,
     " \"delivery-status\":{\"code\":\"451\",\"message\":{\"nested\":true},\"attempt-no\":\"2\"},"
     " \"message\":{\"headers\":{\"message-id\":\"ok.2@mg.example.com\"}}}"
     "],\"paging\":{\"next\":\"{{BASE}}/v3/mg.example.com/events/PAGE3\"}}", big);
+  g_autoptr(DlvAccount) stored = NULL;
   DlvPollStats stats;
 
   dlv_test_server_add_status (f->server, "GET", "/v3/mg.example.com/events?", 200, page);
@@ -327,6 +328,10 @@ test_hostile_page (DlvProviderFixture *f,
   g_assert_cmpuint (stats.events_added, ==, 2);
   g_assert_cmpuint (stats.events_skipped, ==, 5);
   g_assert_cmpuint (dlv_test_count_events (f->store), ==, 2);
+  /* The warning is counted where the user sees the account. */
+  stored = account (f);
+  g_assert_cmpstr (stored->last_error, ==, "5 events from Mailgun could not be read and were skipped");
+  g_assert_cmpint (stored->last_success_at, >, 0);
 }
 
 /* Keys only travel over https, or to a loopback address, and only to the

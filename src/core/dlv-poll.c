@@ -59,6 +59,7 @@ dlv_poll_account_sync (DlvStore      *store,
 {
   DlvPollStats local = { 0 };
   g_autoptr(GError) domain_error = NULL;
+  g_autofree char *problem = NULL;
   gboolean more = TRUE;
 
   g_return_val_if_fail (DLV_IS_STORE (store), FALSE);
@@ -97,8 +98,6 @@ dlv_poll_account_sync (DlvStore      *store,
    * account, kept domains stay, and the next round asks again. */
   if (!fetch_domains (store, account_id, provider, stats, cancellable, &domain_error))
     {
-      g_autofree char *problem = NULL;
-
       if (g_error_matches (domain_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_propagate_error (error, g_steal_pointer (&domain_error));
@@ -106,11 +105,17 @@ dlv_poll_account_sync (DlvStore      *store,
         }
       /* Translators: %s says why, in the provider's terms */
       problem = g_strdup_printf (_("The sending domains could not be read: %s"), domain_error->message);
-      return dlv_store_set_account_status (store, account_id, dlv_now (), NULL, error) &&
-             dlv_store_set_account_problem (store, account_id, problem, error);
     }
+  /* Unreadable events were skipped, the rest kept: the account says so. */
+  else if (stats->events_skipped > 0)
+    problem = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u event from %s could not be read and was skipped",
+                                            "%u events from %s could not be read and were skipped",
+                                            stats->events_skipped),
+                               stats->events_skipped, dlv_provider_get_title (provider));
 
-  return dlv_store_set_account_status (store, account_id, dlv_now (), NULL, error);
+  return dlv_store_set_account_status (store, account_id, dlv_now (), NULL, error) &&
+         (problem == NULL || dlv_store_set_account_problem (store, account_id, problem, error));
 }
 
 /**
