@@ -475,7 +475,11 @@ usage (int status)
                                   "Commands:\n"));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-11s %s\n", commands[i].name, _(commands[i].summary));
+    {
+      g_autofree char *name = dlv_cli_pad (commands[i].name, 11);
+
+      g_string_append_printf (text, "  %s %s\n", name, _(commands[i].summary));
+    }
   g_string_append (text, _("\n“deliverability-cli COMMAND --help” describes a command’s options.\n"));
 
   if (status == EXIT_OK)

@@ -303,15 +303,31 @@ dlv_cli_print_csv_message (const DlvMessage *m,
   print_csv_field (m->reason, TRUE);
 }
 
+/* @text followed by spaces up to @width characters: printf pads bytes,
+ * which shifts columns after "Délivré" or "Zurückgestellt". */
+char *
+dlv_cli_pad (const char *text,
+             guint       width)
+{
+  glong length = g_utf8_strlen (text != NULL ? text : "", -1);
+  GString *padded = g_string_new (text);
+
+  for (glong i = length; i < (glong) width; i++)
+    g_string_append_c (padded, ' ');
+
+  return g_string_free (padded, FALSE);
+}
+
 void
 dlv_cli_print_message_line (const DlvMessage *m,
                             gint64            now)
 {
   g_autofree char *last = dlv_format_iso8601 (m->last_event_at);
+  g_autofree char *status = dlv_cli_pad (dlv_message_status_title (dlv_message_get_status (m, now)), 14);
+  g_autofree char *recipient = dlv_cli_pad (m->recipient, 34);
 
-  g_print ("%-8" G_GINT64_FORMAT "  %-11s  %-34s  %-20s  %s\n",
-           m->id, dlv_message_status_title (dlv_message_get_status (m, now)),
-           m->recipient ? m->recipient : "", last ? last : "",
+  g_print ("%-8" G_GINT64_FORMAT "  %s  %s  %-20s  %s\n",
+           m->id, status, recipient, last ? last : "",
            m->subject ? m->subject : "");
 }
 
@@ -420,8 +436,10 @@ dlv_cli_print_domain (const DlvDomain *domain)
     {
       const DlvDomainRecord *r = &domain->records[i];
 
-      g_print ("  %-24s %-11s %-6s %s\n", _(record_titles[i]), _(status_titles[r->status]),
-               r->type ? r->type : "", r->host ? r->host : "");
+      g_autofree char *title = dlv_cli_pad (_(record_titles[i]), 24);
+      g_autofree char *status = dlv_cli_pad (_(status_titles[r->status]), 11);
+
+      g_print ("  %s %s %-6s %s\n", title, status, r->type ? r->type : "", r->host ? r->host : "");
       if (r->detail != NULL)
         g_print ("  %24s %s\n", "", r->detail);
     }

@@ -25,6 +25,8 @@ char     *dlv_cli_json_to_string       (JsonNode            *node);
 void      dlv_cli_print_csv_header     (void);
 void      dlv_cli_print_csv_message    (const DlvMessage    *message,
                                         gint64               now);
+char     *dlv_cli_pad                  (const char          *text,
+                                        guint                width);
 void      dlv_cli_print_message_line   (const DlvMessage    *message,
                                         gint64               now);
 void      dlv_cli_print_message_detail (const DlvMessage    *message,

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "dlv-demo-provider.h"
 #include "dlv-util.h"
@@ -1524,6 +1525,7 @@ build_domain (const SendingInfo *info,
   g_autofree char *dkim1 = g_strconcat ("s1._domainkey.", info->domain, NULL);
   g_autofree char *dkim2 = g_strconcat ("s2._domainkey.", info->domain, NULL);
   g_autofree char *return_path = g_strconcat (info->return_path, ".", info->domain, NULL);
+  g_autofree char *wrong = NULL;
   g_autofree char *dmarc = g_strconcat ("_dmarc.", info->domain, NULL);
 
   dlv_domain_set_record (domain, DLV_RECORD_DKIM1, DLV_RECORD_STATUS_VALID, dkim1, "CNAME",
@@ -1540,15 +1542,17 @@ build_domain (const SendingInfo *info,
       return domain;
     }
 
+  /* Translators: a DNS name, what it points to, and what it should point to */
+  wrong = g_strdup_printf (_("%s points to %s instead of %s: the record still names an older sender "
+                             "authentication."),
+                           "s2._domainkey", "s2.domainkey.u4821.wl094.example-esp.net",
+                           "s2.domainkey." ESP_USER);
   dlv_domain_set_record (domain, DLV_RECORD_DKIM2, DLV_RECORD_STATUS_INVALID, dkim2, "CNAME",
-                         "s2.domainkey." ESP_USER,
-                         "s2._domainkey points to s2.domainkey.u4821.wl094.example-esp.net "
-                         "instead of s2.domainkey." ESP_USER ": the record still names an "
-                         "older sender authentication.");
+                         "s2.domainkey." ESP_USER, wrong);
   dlv_domain_set_record (domain, DLV_RECORD_DMARC, DLV_RECORD_STATUS_MISSING, dmarc, "TXT",
                          DMARC_VALUE,
-                         "No TXT record was found at _dmarc: receivers cannot apply a DMARC "
-                         "policy, and Gmail and Yahoo expect one from bulk senders.");
+                         _("No TXT record was found at _dmarc: receivers cannot apply a DMARC "
+                           "policy, and Gmail and Yahoo expect one from bulk senders."));
 
   return domain;
 }
