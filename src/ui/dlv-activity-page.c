@@ -182,11 +182,14 @@ index_of (GPtrArray  *values,
   return 0;
 }
 
-/* Mailbox providers first, then the most mailed domains; the choice survives a refill. */
+/* Mailbox providers first, then the most mailed domains; the choice
+ * survives a refill, also when its domain is no longer among the most
+ * mailed (or never was: a notification may show any domain). */
 static void
-fill_domain_dropdown (DlvActivityPage *self)
+fill_domain_dropdown (DlvActivityPage *self,
+                      const char      *choice)
 {
-  g_autofree char *kept = g_strdup (selected_domain (self));
+  g_autofree char *kept = g_strdup (choice != NULL ? choice : selected_domain (self));
   g_auto(GStrv) domains = dlv_store_list_recipient_domains (self->store, TOP_DOMAINS, NULL);
   g_autoptr(GPtrArray) titles = g_ptr_array_new ();
 
@@ -206,6 +209,11 @@ fill_domain_dropdown (DlvActivityPage *self)
     {
       g_ptr_array_add (self->domain_values, g_strdup (domains[i]));
       g_ptr_array_add (titles, domains[i]);
+    }
+  if (kept != NULL && kept[0] != '\0' && index_of (self->domain_values, kept) == 0)
+    {
+      g_ptr_array_add (self->domain_values, g_strdup (kept));
+      g_ptr_array_add (titles, kept);
     }
   g_ptr_array_add (titles, NULL);
 
@@ -302,7 +310,8 @@ filter_changed_cb (DlvActivityPage *self)
 static void
 sorter_changed_cb (DlvActivityPage *self)
 {
-  apply_query (self);
+  if (!self->updating)
+    apply_query (self);
 }
 
 static void
@@ -448,7 +457,7 @@ dlv_activity_page_set_store (DlvActivityPage *self,
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  fill_domain_dropdown (self);
+  fill_domain_dropdown (self, NULL);
   fill_campaign_dropdown (self);
   apply_query (self);
 }
@@ -462,7 +471,7 @@ dlv_activity_page_reload (DlvActivityPage *self)
   if (self->list == NULL)
     return;
 
-  fill_domain_dropdown (self);
+  fill_domain_dropdown (self, NULL);
   fill_campaign_dropdown (self);
   /* Rebuilt, not replayed: "Last hour" moves with the clock. */
   apply_query (self);
@@ -490,5 +499,70 @@ dlv_activity_page_set_account (DlvActivityPage *self,
     return;
 
   self->account_id = account_id;
+  apply_query (self);
+}
+
+static GtkColumnViewColumn *
+column_for_sort (DlvActivityPage *self,
+                 DlvMessageSort   sort)
+{
+  switch (sort)
+    {
+    case DLV_MESSAGE_SORT_STATUS:
+      return self->status_column;
+    case DLV_MESSAGE_SORT_RECIPIENT:
+      return self->recipient_column;
+    case DLV_MESSAGE_SORT_SUBJECT:
+      return self->subject_column;
+    case DLV_MESSAGE_SORT_CAMPAIGN:
+      return self->campaign_column;
+    case DLV_MESSAGE_SORT_ATTEMPTS:
+      return self->attempts_column;
+    case DLV_MESSAGE_SORT_LAST_EVENT:
+    case DLV_MESSAGE_SORT_FIRST_EVENT:
+    default:
+      return self->last_event_column;
+    }
+}
+
+/**
+ * dlv_activity_page_show_messages:
+ * @statuses: one status bit (1 << #DlvMessageStatus), or 0 for every status
+ * @domain_or_group: (nullable): a recipient domain or a mailbox provider
+ *   nick ("yahoo"), %NULL for all recipients
+ * @sort: the column to sort by
+ * @descending: largest or newest first
+ *
+ * Shows exactly these messages: the other filters (search, campaign, time
+ * range) are cleared. What a notification leads to.
+ */
+void
+dlv_activity_page_show_messages (DlvActivityPage *self,
+                                 guint            statuses,
+                                 const char      *domain_or_group,
+                                 DlvMessageSort   sort,
+                                 gboolean         descending)
+{
+  guint status_row = 0;
+
+  g_return_if_fail (DLV_IS_ACTIVITY_PAGE (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (status_rows); i++)
+    if (statuses == 1u << status_rows[i])
+      status_row = i + 1;
+
+  self->updating = TRUE;
+  if (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_drop_down_set_selected (self->status_dropdown, status_row);
+  gtk_drop_down_set_selected (self->campaign_dropdown, 0);
+  gtk_drop_down_set_selected (self->time_dropdown, 0);
+  if (self->store != NULL)
+    fill_domain_dropdown (self, domain_or_group != NULL && domain_or_group[0] != '\0'
+                                ? domain_or_group : "");
+  gtk_column_view_sort_by_column (self->column_view, column_for_sort (self, sort),
+                                  descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  self->updating = FALSE;
+
   apply_query (self);
 }

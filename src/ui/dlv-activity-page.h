@@ -20,5 +20,10 @@ void dlv_activity_page_reload       (DlvActivityPage *self);
 void dlv_activity_page_focus_search (DlvActivityPage *self);
 void dlv_activity_page_set_account  (DlvActivityPage *self,
                                      gint64           account_id);
+void dlv_activity_page_show_messages (DlvActivityPage *self,
+                                      guint            statuses,
+                                      const char      *domain_or_group,
+                                      DlvMessageSort   sort,
+                                      gboolean         descending);
 
 G_END_DECLS

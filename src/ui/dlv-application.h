@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "dlv-notifier.h"
 #include "dlv-poller.h"
 #include "dlv-store.h"
 
@@ -20,5 +21,7 @@ DlvStore       *dlv_application_get_store    (DlvApplication *self);
 DlvPoller      *dlv_application_get_poller   (DlvApplication *self);
 GSettings      *dlv_application_get_settings (DlvApplication *self);
 const GError   *dlv_application_get_error    (DlvApplication *self);
+DlvNotifier    *dlv_application_get_notifier (DlvApplication *self);
+gboolean        dlv_application_get_background_denied (DlvApplication *self);
 
 G_END_DECLS

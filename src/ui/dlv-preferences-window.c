@@ -1,4 +1,4 @@
-/* dlv-preferences-window.c: poll interval and accounts
+/* dlv-preferences-window.c: poll interval, notifications and accounts
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -30,6 +30,12 @@ struct _DlvPreferencesWindow
   GPtrArray *account_rows;      /* rows this window added to accounts_group */
 
   GtkSpinButton *interval_spin;
+  GtkSwitch *spikes_switch;
+  GtkSwitch *domains_switch;
+  GtkSwitch *expiring_switch;
+  AdwActionRow *background_row;
+  GtkWidget *background_warning;
+  GtkSwitch *background_switch;
   AdwPreferencesGroup *accounts_group;
   GtkWidget *add_button;
 };
@@ -354,6 +360,24 @@ poller_updated_cb (DlvPreferencesWindow *self,
   reload_accounts (self);
 }
 
+/* The switch says what was asked for; the row, whether the desktop agreed. */
+static void
+update_background_row (DlvPreferencesWindow *self)
+{
+  gboolean denied = dlv_application_get_background_denied (self->application);
+
+  gtk_widget_set_visible (self->background_warning, denied);
+  if (denied)
+    adw_action_row_set_subtitle (self->background_row,
+                                 _("Not allowed by the system: Deliverability quits when its "
+                                   "window is closed. Allow it to run in the background in the "
+                                   "system settings, under Apps."));
+  else
+    adw_action_row_set_subtitle (self->background_row,
+                                 _("Keep checking and notifying after the window is closed. "
+                                   "Quit from the main menu or with Ctrl+Q."));
+}
+
 static void
 add_clicked_cb (DlvPreferencesWindow *self)
 {
@@ -383,6 +407,12 @@ dlv_preferences_window_class_init (DlvPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/dlv-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, spikes_switch);
+  gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, domains_switch);
+  gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, expiring_switch);
+  gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, background_row);
+  gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, background_warning);
+  gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, accounts_group);
   gtk_widget_class_bind_template_child (widget_class, DlvPreferencesWindow, add_button);
   gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
@@ -408,6 +438,7 @@ dlv_preferences_window_new (DlvApplication *application)
 {
   DlvPreferencesWindow *self;
   DlvPoller *poller;
+  GSettings *settings;
 
   g_return_val_if_fail (DLV_IS_APPLICATION (application), NULL);
 
@@ -416,8 +447,20 @@ dlv_preferences_window_new (DlvApplication *application)
                        NULL);
   self->application = g_object_ref (application);
 
-  g_settings_bind (dlv_application_get_settings (application), "poll-interval",
-                   self->interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  settings = dlv_application_get_settings (application);
+  g_settings_bind (settings, "poll-interval", self->interval_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "notify-deferral-spikes", self->spikes_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "notify-domain-problems", self->domains_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "notify-expiring", self->expiring_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "run-in-background", self->background_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (application, "notify::background-denied",
+                           G_CALLBACK (update_background_row), self, G_CONNECT_SWAPPED);
+  update_background_row (self);
 
   /* Without a store there is nowhere to add an account to. */
   gtk_widget_set_sensitive (self->add_button, dlv_application_get_store (application) != NULL &&

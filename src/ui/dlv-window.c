@@ -325,3 +325,36 @@ dlv_window_show_page (DlvWindow  *self,
 
   adw_view_stack_set_visible_child_name (self->stack, name);
 }
+
+/* The Domains tab with every account's domains. */
+void
+dlv_window_show_domains (DlvWindow *self)
+{
+  g_return_if_fail (DLV_IS_WINDOW (self));
+
+  dlv_account_switcher_set_account_id (self->account_switcher, 0);
+  adw_view_stack_set_visible_child_name (self->stack, "domains");
+}
+
+/**
+ * dlv_window_show_messages:
+ * @statuses: one status bit, or 0 for all
+ * @domain_or_group: (nullable): a recipient domain or mailbox provider nick
+ *
+ * The Activity tab with exactly these messages, of every account: what a
+ * notification about them leads to.
+ */
+void
+dlv_window_show_messages (DlvWindow      *self,
+                          guint           statuses,
+                          const char     *domain_or_group,
+                          DlvMessageSort  sort,
+                          gboolean        descending)
+{
+  g_return_if_fail (DLV_IS_WINDOW (self));
+
+  dlv_account_switcher_set_account_id (self->account_switcher, 0);
+  dlv_activity_page_show_messages (self->activity_page, statuses, domain_or_group, sort,
+                                   descending);
+  adw_view_stack_set_visible_child_name (self->stack, "activity");
+}
