@@ -376,8 +376,9 @@ dlv_cli_print_message_detail (const DlvMessage *m,
     {
       const DlvEvent *e = g_ptr_array_index (events, i);
       g_autofree char *at = dlv_format_iso8601 (e->at);
+      g_autofree char *kind = dlv_cli_pad (dlv_event_kind_title (e->kind), 16);
 
-      g_print ("  %s  %-14s", at, dlv_event_kind_to_string (e->kind));
+      g_print ("  %s  %s", at, kind);
       if (e->attempt != 0)
         g_print ("  #%d", e->attempt);
       if (e->reason != NULL)
