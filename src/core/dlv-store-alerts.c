@@ -103,9 +103,7 @@ dlv_store_count_first_deferral_causes (DlvStore           *self,
                                        guint               sample,
                                        GError            **error)
 {
-  g_autoptr(GArray) counts = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (DLV_IS_STORE (self), NULL);
 
@@ -127,26 +125,7 @@ dlv_store_count_first_deferral_causes (DlvStore           *self,
   sqlite3_bind_int (stmt, 3, group);
   sqlite3_bind_int64 (stmt, 4, sample > 0 ? (gint64) sample : -1);
 
-  counts = g_array_new (FALSE, FALSE, sizeof (DlvCauseCount));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      DlvCauseCount count = {
-        .cause = sqlite3_column_int (stmt, 0),
-        .messages = sqlite3_column_int64 (stmt, 1),
-      };
-
-      if ((guint) count.cause < DLV_N_REASON_CAUSES)
-        g_array_append_val (counts, count);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _dlv_store_set_error (self, error, _("count the deferral causes"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&counts);
+  return _dlv_store_read_cause_counts (self, stmt, error);
 }
 
 /**

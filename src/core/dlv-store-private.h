@@ -36,6 +36,9 @@ gboolean       _dlv_store_set_error      (DlvStore      *self,
                                           GError       **error,
                                           const char    *what);
 void           _dlv_store_finalize_ingest (DlvStore     *self);
+GArray        *_dlv_store_read_cause_counts (DlvStore    *self,
+                                             sqlite3_stmt *stmt,
+                                             GError     **error);
 
 /* Binding helpers: NULL / 0 store SQL NULL. */
 void           _dlv_bind_text            (sqlite3_stmt  *stmt,

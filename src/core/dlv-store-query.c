@@ -610,32 +610,20 @@ dlv_store_load_deferred_cohort (DlvStore               *self,
 }
 
 /**
- * dlv_store_count_causes:
- * @filter: (nullable): recipient domain or group, campaign, account
+ * _dlv_store_read_cause_counts:
+ * @stmt: (transfer full): a statement yielding (cause, count) rows
  *
- * Among the messages of @filter deferred at least once, how many each
- * cause of their latest reason accounts for, most frequent first.
- *
- * Returns: (transfer full) (element-type DlvCauseCount): the causes seen
+ * Returns: (transfer full) (element-type DlvCauseCount): the rows, or %NULL
+ *   with @error set
  */
 GArray *
-dlv_store_count_causes (DlvStore               *self,
-                        const DlvMessageFilter *filter,
-                        GError                **error)
+_dlv_store_read_cause_counts (DlvStore      *self,
+                              sqlite3_stmt  *stmt,
+                              GError       **error)
 {
-  g_autoptr(GArray) counts = NULL;
-  sqlite3_stmt *stmt;
+  g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (DlvCauseCount));
   int rc;
 
-  g_return_val_if_fail (DLV_IS_STORE (self), NULL);
-
-  stmt = prepare_filtered (self, "SELECT m.cause, count (*)", filter, FALSE,
-                           " AND m.first_deferred_at IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1",
-                           0, error);
-  if (stmt == NULL)
-    return NULL;
-
-  counts = g_array_new (FALSE, FALSE, sizeof (DlvCauseCount));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       DlvCauseCount count = {
@@ -655,6 +643,33 @@ dlv_store_count_causes (DlvStore               *self,
     }
 
   return g_steal_pointer (&counts);
+}
+
+/**
+ * dlv_store_count_causes:
+ * @filter: (nullable): recipient domain or group, campaign, account
+ *
+ * Among the messages of @filter deferred at least once, how many each
+ * cause of their latest reason accounts for, most frequent first.
+ *
+ * Returns: (transfer full) (element-type DlvCauseCount): the causes seen
+ */
+GArray *
+dlv_store_count_causes (DlvStore               *self,
+                        const DlvMessageFilter *filter,
+                        GError                **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (DLV_IS_STORE (self), NULL);
+
+  stmt = prepare_filtered (self, "SELECT m.cause, count (*)", filter, FALSE,
+                           " AND m.first_deferred_at IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1",
+                           0, error);
+  if (stmt == NULL)
+    return NULL;
+
+  return _dlv_store_read_cause_counts (self, stmt, error);
 }
 
 /**
