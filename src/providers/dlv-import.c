@@ -126,7 +126,12 @@ dlv_import_parse (const char  *provider,
     {
       page = info->parse_page (data, length, NULL);
       if (page != NULL)
-        return g_steal_pointer (&page);
+        {
+          /* A file is not a place to continue polling from. */
+          g_clear_pointer (&page->next_cursor, g_free);
+          page->more = FALSE;
+          return g_steal_pointer (&page);
+        }
     }
 
   page = dlv_event_page_new ();

@@ -283,21 +283,13 @@ dlv_mailgun_provider_init (DlvMailgunProvider *self)
 {
 }
 
-/* An exported file: one events page, with no position to continue from. */
+/* An exported file: one events page (the import drops its position). */
 static DlvEventPage *
 parse_file_page (const char  *data,
                  gsize        length,
                  GError     **error)
 {
-  DlvEventPage *page = dlv_mailgun_parse_events_page (data, length, TRUE, error);
-
-  if (page != NULL)
-    {
-      g_clear_pointer (&page->next_cursor, g_free);
-      page->more = FALSE;
-    }
-
-  return page;
+  return dlv_mailgun_parse_events_page (data, length, TRUE, error);
 }
 
 /* A webhook event, bare or in its {"signature", "event-data"} envelope. */

@@ -358,15 +358,7 @@ parse_file_page (const char  *data,
                  gsize        length,
                  GError     **error)
 {
-  DlvEventPage *page = dlv_resend_parse_emails_page (data, length, NULL, NULL, error);
-
-  if (page != NULL)
-    {
-      g_clear_pointer (&page->next_cursor, g_free);
-      page->more = FALSE;
-    }
-
-  return page;
+  return dlv_resend_parse_emails_page (data, length, NULL, NULL, error);
 }
 
 const DlvProviderInfo dlv_resend_provider_info = {

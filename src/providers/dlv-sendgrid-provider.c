@@ -1096,21 +1096,13 @@ dlv_sendgrid_provider_init (DlvSendgridProvider *self)
   self->queued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
-/* An exported file: one list or detail, with no position to continue from. */
+/* An exported file: one list or detail (the import drops its position). */
 static DlvEventPage *
 parse_file_page (const char  *data,
                  gsize        length,
                  GError     **error)
 {
-  DlvEventPage *page = dlv_sendgrid_parse_page (data, length, TRUE, error);
-
-  if (page != NULL)
-    {
-      g_clear_pointer (&page->next_cursor, g_free);
-      page->more = FALSE;
-    }
-
-  return page;
+  return dlv_sendgrid_parse_page (data, length, TRUE, error);
 }
 
 /* An Event Webhook event: the same objects as a detail's events. */

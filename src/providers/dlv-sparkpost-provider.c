@@ -530,21 +530,13 @@ dlv_sparkpost_provider_init (DlvSparkpostProvider *self)
 {
 }
 
-/* An exported file: one events page, with no position to continue from. */
+/* An exported file: one events page (the import drops its position). */
 static DlvEventPage *
 parse_file_page (const char  *data,
                  gsize        length,
                  GError     **error)
 {
-  DlvEventPage *page = dlv_sparkpost_parse_events_page (data, length, TRUE, error);
-
-  if (page != NULL)
-    {
-      g_clear_pointer (&page->next_cursor, g_free);
-      page->more = FALSE;
-    }
-
-  return page;
+  return dlv_sparkpost_parse_events_page (data, length, TRUE, error);
 }
 
 /* A webhook event in its {"msys": {"message_event": {…}}} envelope (also
