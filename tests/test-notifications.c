@@ -484,7 +484,8 @@ spike_script (void)
     }
   save_screenshot (GTK_WIDGET (window), "notification-activity.png");
 
-  /* Messages about to expire: every deferred one, the longest retried first. */
+  /* Messages about to expire: the deferred ones whose window closes within
+   * 6 hours, the longest retried first. */
   expiring.kind = DLV_ALERT_KIND_EXPIRING;
   expiring.page = (char *) "activity";
   expiring.statuses = 1 << DLV_MESSAGE_STATUS_DEFERRED;
@@ -493,7 +494,10 @@ spike_script (void)
   target = g_variant_ref_sink (dlv_notifier_build_target (&expiring));
   g_action_group_activate_action (G_ACTION_GROUP (run.app), "show-alert", target);
   g_clear_pointer (&target, g_variant_unref);
-  expected = count_in_store (&(DlvMessageFilter) { .statuses = 1 << DLV_MESSAGE_STATUS_DEFERRED });
+  expected = count_in_store (&(DlvMessageFilter) { .statuses = 1 << DLV_MESSAGE_STATUS_DEFERRED,
+                                                   .expires_before = g_get_real_time () / G_USEC_PER_SEC
+                                                                     + DLV_ALERTS_EXPIRING_WITHIN });
+  g_assert_cmpuint (expected, <, count_in_store (&(DlvMessageFilter) { .statuses = 1 << DLV_MESSAGE_STATUS_DEFERRED }));
   WAIT_UNTIL (g_list_model_get_n_items (rows) == expected);
   g_assert_cmpuint (gtk_drop_down_get_selected (domain), ==, 0);
   g_assert_true (dlv_compat_column_view_get_sort (GTK_COLUMN_VIEW (find_nth (page,

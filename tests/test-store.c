@@ -492,6 +492,23 @@ test_account_state (Fixture       *f,
   dlv_account_free (account);
 }
 
+/* Deferred messages whose retry window closes soon: what the expiring
+ * alert leads to. m2 was deferred at T0 + 61 and expires 72 h later. */
+static void
+test_expiring_filter (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(DlvEventPage) page = make_page ("c1");
+  g_autoptr(GError) error = NULL;
+  gint64 expires = T0 + 61 + 72 * 3600;
+
+  g_assert_true (dlv_store_ingest_page (f->store, f->account, page, NULL, &error));
+  g_assert_cmpuint (count (f->store, &(DlvMessageFilter) { .expires_before = expires }, expires - 3600), ==, 1);
+  g_assert_cmpuint (count (f->store, &(DlvMessageFilter) { .expires_before = expires - 1 }, expires - 3600), ==, 0);
+  /* Once the window has closed the message is Expired, not expiring. */
+  g_assert_cmpuint (count (f->store, &(DlvMessageFilter) { .expires_before = expires + 3600 }, expires), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +529,7 @@ main (int   argc,
   ADD ("/dlv/store/migration", test_migration);
   ADD ("/dlv/store/invalid-events", test_invalid_events_skipped);
   ADD ("/dlv/store/account-state", test_account_state);
+  ADD ("/dlv/store/expiring-filter", test_expiring_filter);
 #undef ADD
 
   return g_test_run ();

@@ -152,6 +152,11 @@ append_filter (GString                *where,
     g_string_append (where, " AND m.account_id = :account");
   if (filter->ever_deferred)
     g_string_append (where, " AND m.first_deferred_at IS NOT NULL");
+  /* Expired is derived: a stored Deferred whose window has not closed yet. */
+  if (filter->expires_before != 0)
+    g_string_append_printf (where, " AND m.status = %d AND m.expires_at > :now"
+                                   " AND m.expires_at <= :expires_before",
+                            DLV_MESSAGE_STATUS_DEFERRED);
 }
 
 static void
@@ -232,6 +237,7 @@ bind_filter (sqlite3_stmt           *stmt,
   bind_named_int (stmt, ":since", filter->since);
   bind_named_int (stmt, ":until", filter->until);
   bind_named_int (stmt, ":account", filter->account_id);
+  bind_named_int (stmt, ":expires_before", filter->expires_before);
 }
 
 /* SELECT @select FROM messages m WHERE <the filter> @tail, prepared and bound. */

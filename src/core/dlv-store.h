@@ -68,6 +68,7 @@ struct _DlvMessageFilter
   gint64 until;                 /* last activity before */
   gint64 account_id;
   gboolean ever_deferred;
+  gint64 expires_before;        /* still deferred, expiring after now and at or before this */
 };
 
 /* How many deferred messages a cause held back. */

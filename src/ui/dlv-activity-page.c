@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "dlv-activity-page.h"
+#include "dlv-alerts.h"
 #include "dlv-compat.h"
 #include "dlv-message-dialog.h"
 #include "dlv-message-list.h"
@@ -56,6 +57,10 @@ static const DlvMessageStatus status_rows[] = {
   DLV_MESSAGE_STATUS_ACCEPTED,
 };
 
+/* Last activity within a period, or, in the last row, what an alert about
+ * expiring mail leads to: deferred messages whose retry window closes soon. */
+#define EXPIRING_ROW 5
+
 static const struct {
   const char *title;
   gint64 seconds;
@@ -65,6 +70,7 @@ static const struct {
   { N_("Last 24 hours"), 24 * 3600 },
   { N_("Last 7 days"), 7 * 24 * 3600 },
   { N_("Last 30 days"), 30 * 24 * 3600 },
+  [EXPIRING_ROW] = { N_("Expiring within 6 hours"), DLV_ALERTS_EXPIRING_WITHIN },
 };
 
 static char *
@@ -290,7 +296,12 @@ apply_query (DlvActivityPage *self)
   if (status_row > 0 && status_row <= G_N_ELEMENTS (status_rows))
     filter.statuses = 1u << status_rows[status_row - 1];
   if (time_row > 0 && time_row < G_N_ELEMENTS (time_rows))
-    filter.since = dlv_now () - time_rows[time_row].seconds;
+    {
+      if (time_row == EXPIRING_ROW)
+        filter.expires_before = dlv_now () + time_rows[time_row].seconds;
+      else
+        filter.since = dlv_now () - time_rows[time_row].seconds;
+    }
   filter.domain = selected_domain (self);
   filter.campaign = selected_campaign (self);
   filter.search = search[0] != '\0' ? search : NULL;
@@ -532,6 +543,7 @@ column_for_sort (DlvActivityPage *self,
  *   nick ("yahoo"), %NULL for all recipients
  * @sort: the column to sort by
  * @descending: largest or newest first
+ * @expiring: only deferred messages whose retry window closes within 6 hours
  *
  * Shows exactly these messages: the other filters (search, campaign, time
  * range) are cleared. What a notification leads to.
@@ -541,7 +553,8 @@ dlv_activity_page_show_messages (DlvActivityPage *self,
                                  guint            statuses,
                                  const char      *domain_or_group,
                                  DlvMessageSort   sort,
-                                 gboolean         descending)
+                                 gboolean         descending,
+                                 gboolean         expiring)
 {
   guint status_row = 0;
 
@@ -556,7 +569,7 @@ dlv_activity_page_show_messages (DlvActivityPage *self,
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_drop_down_set_selected (self->status_dropdown, status_row);
   gtk_drop_down_set_selected (self->campaign_dropdown, 0);
-  gtk_drop_down_set_selected (self->time_dropdown, 0);
+  gtk_drop_down_set_selected (self->time_dropdown, expiring ? EXPIRING_ROW : 0);
   if (self->store != NULL)
     fill_domain_dropdown (self, domain_or_group != NULL && domain_or_group[0] != '\0'
                                 ? domain_or_group : "");

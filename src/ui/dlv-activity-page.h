@@ -24,6 +24,7 @@ void dlv_activity_page_show_messages (DlvActivityPage *self,
                                       guint            statuses,
                                       const char      *domain_or_group,
                                       DlvMessageSort   sort,
-                                      gboolean         descending);
+                                      gboolean         descending,
+                                      gboolean         expiring);
 
 G_END_DECLS

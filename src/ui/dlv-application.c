@@ -384,6 +384,7 @@ show_alert_activated (GSimpleAction *action,
   guint statuses = 0;
   guint sort = DLV_MESSAGE_SORT_LAST_EVENT;
   gboolean descending = TRUE;
+  gboolean expiring = FALSE;
   GVariantDict dict;
 
   g_variant_dict_init (&dict, parameter);
@@ -392,6 +393,7 @@ show_alert_activated (GSimpleAction *action,
   g_variant_dict_lookup (&dict, "domain", "&s", &domain);
   g_variant_dict_lookup (&dict, "sort", "u", &sort);
   g_variant_dict_lookup (&dict, "descending", "b", &descending);
+  g_variant_dict_lookup (&dict, "expiring", "b", &expiring);
 
   if (sort > DLV_MESSAGE_SORT_ATTEMPTS)
     sort = DLV_MESSAGE_SORT_LAST_EVENT;
@@ -400,7 +402,7 @@ show_alert_activated (GSimpleAction *action,
     dlv_window_show_domains (window);
   else
     dlv_window_show_messages (window, statuses, domain[0] != '\0' ? domain : NULL, sort,
-                              descending);
+                              descending, expiring);
 
   g_variant_dict_clear (&dict);
 }

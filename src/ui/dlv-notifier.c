@@ -259,7 +259,8 @@ dlv_notifier_get_alerts (DlvNotifier *self)
  * Where the alert leads, as "app.show-alert" reads it: a dictionary with
  * "page" ("activity" or "domains"), "statuses" (u, status bits), "domain"
  * (a recipient group nick or domain, or the sending domain; "" for all),
- * "sort" (u, a #DlvMessageSort) and "descending" (b).
+ * "sort" (u, a #DlvMessageSort), "descending" (b) and "expiring" (b: only
+ * deferred messages whose retry window closes soon).
  *
  * Returns: (transfer floating): the target
  */
@@ -276,6 +277,7 @@ dlv_notifier_build_target (const DlvAlert *alert)
   g_variant_dict_insert (&dict, "domain", "s", alert->domain != NULL ? alert->domain : "");
   g_variant_dict_insert (&dict, "sort", "u", (guint) alert->sort);
   g_variant_dict_insert (&dict, "descending", "b", alert->descending);
+  g_variant_dict_insert (&dict, "expiring", "b", alert->kind == DLV_ALERT_KIND_EXPIRING);
 
   return g_variant_dict_end (&dict);
 }

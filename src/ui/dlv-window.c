@@ -349,12 +349,13 @@ dlv_window_show_messages (DlvWindow      *self,
                           guint           statuses,
                           const char     *domain_or_group,
                           DlvMessageSort  sort,
-                          gboolean        descending)
+                          gboolean        descending,
+                          gboolean        expiring)
 {
   g_return_if_fail (DLV_IS_WINDOW (self));
 
   dlv_account_switcher_set_account_id (self->account_switcher, 0);
   dlv_activity_page_show_messages (self->activity_page, statuses, domain_or_group, sort,
-                                   descending);
+                                   descending, expiring);
   adw_view_stack_set_visible_child_name (self->stack, "activity");
 }

@@ -22,6 +22,7 @@ void       dlv_window_show_messages (DlvWindow     *self,
                                      guint          statuses,
                                      const char    *domain_or_group,
                                      DlvMessageSort sort,
-                                     gboolean       descending);
+                                     gboolean       descending,
+                                     gboolean        expiring);
 
 G_END_DECLS
