@@ -18,6 +18,7 @@
 #include "dlv-application.h"
 #include "dlv-compat.h"
 #include "dlv-demo-provider.h"
+#include "dlv-domains-page.h"
 #include "dlv-message-item.h"
 #include "dlv-notifier.h"
 #include "dlv-preferences-window.h"
@@ -383,6 +384,39 @@ run_app (void (*script) (void))
   return status;
 }
 
+static gboolean
+has_label (GtkWidget  *root,
+           const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Whether the focus sits in the Domains card showing @domain: the nearest
+ * ancestor of the focus that names one of the demo's domains names this one. */
+static gboolean
+focus_in_card_of (GtkWindow  *window,
+                  const char *domain)
+{
+  static const char * const demo_domains[] = {
+    "news.example-shop.com", "mail.example-shop.com", "billing.example-shop.com", NULL,
+  };
+
+  for (GtkWidget *w = gtk_window_get_focus (window); w != NULL; w = gtk_widget_get_parent (w))
+    for (guint i = 0; demo_domains[i] != NULL; i++)
+      if (has_label (w, demo_domains[i]))
+        return has_label (w, domain) && !has_label (w, demo_domains[(i + 1) % 3]) &&
+               !has_label (w, demo_domains[(i + 2) % 3]);
+
+  return FALSE;
+}
+
 /* The switches, a spike, and where its notification leads. */
 static void
 spike_script (void)
@@ -517,6 +551,9 @@ spike_script (void)
   g_assert_true (main_window () == window);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (
                      find_nth (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, 0))), ==, "domains");
+  /* At that domain's card: the focus is in the card that names it. */
+  g_assert_true (focus_in_card_of (GTK_WINDOW (window), "billing.example-shop.com"));
+  g_assert_false (focus_in_card_of (GTK_WINDOW (window), "news.example-shop.com"));
 
   /* Quit from the menu's action always quits, held or not. */
   g_action_group_activate_action (G_ACTION_GROUP (run.app), "quit", NULL);

@@ -399,7 +399,7 @@ show_alert_activated (GSimpleAction *action,
     sort = DLV_MESSAGE_SORT_LAST_EVENT;
 
   if (g_strcmp0 (page, "domains") == 0)
-    dlv_window_show_domains (window);
+    dlv_window_show_domains (window, domain);
   else
     dlv_window_show_messages (window, statuses, domain[0] != '\0' ? domain : NULL, sort,
                               descending, expiring);

@@ -663,3 +663,32 @@ dlv_domains_page_set_account (DlvDomainsPage *self,
   self->account_id = account_id;
   dlv_domains_page_reload (self);
 }
+
+/**
+ * dlv_domains_page_reveal_domain:
+ * @domain: a sending domain
+ *
+ * Scrolls to @domain's card, focusing its first control: what an alert
+ * about one of its records leads to.
+ *
+ * Returns: whether a card was found
+ */
+gboolean
+dlv_domains_page_reveal_domain (DlvDomainsPage *self,
+                                const char     *domain)
+{
+  g_autofree char *suffix = NULL;
+  GHashTableIter iter;
+  gpointer key, card;
+
+  g_return_val_if_fail (DLV_IS_DOMAINS_PAGE (self), FALSE);
+  g_return_val_if_fail (domain != NULL, FALSE);
+
+  suffix = g_strconcat ("/", domain, NULL);
+  g_hash_table_iter_init (&iter, self->cards);
+  while (g_hash_table_iter_next (&iter, &key, &card))
+    if (g_str_has_suffix (key, suffix))
+      return gtk_widget_child_focus (card, GTK_DIR_TAB_FORWARD);
+
+  return FALSE;
+}

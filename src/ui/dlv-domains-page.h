@@ -19,5 +19,7 @@ void dlv_domains_page_set_store (DlvDomainsPage *self,
 void dlv_domains_page_reload    (DlvDomainsPage *self);
 void dlv_domains_page_set_account (DlvDomainsPage *self,
                                    gint64          account_id);
+gboolean dlv_domains_page_reveal_domain (DlvDomainsPage *self,
+                                         const char     *domain);
 
 G_END_DECLS

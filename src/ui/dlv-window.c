@@ -326,14 +326,17 @@ dlv_window_show_page (DlvWindow  *self,
   adw_view_stack_set_visible_child_name (self->stack, name);
 }
 
-/* The Domains tab with every account's domains. */
+/* The Domains tab with every account's domains, at @domain's card when given. */
 void
-dlv_window_show_domains (DlvWindow *self)
+dlv_window_show_domains (DlvWindow  *self,
+                         const char *domain)
 {
   g_return_if_fail (DLV_IS_WINDOW (self));
 
   dlv_account_switcher_set_account_id (self->account_switcher, 0);
   adw_view_stack_set_visible_child_name (self->stack, "domains");
+  if (domain != NULL && domain[0] != '\0')
+    dlv_domains_page_reveal_domain (self->domains_page, domain);
 }
 
 /**

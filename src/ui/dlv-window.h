@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (DlvWindow, dlv_window, DLV, WINDOW, AdwApplicationWindow)
 DlvWindow *dlv_window_new          (DlvApplication *application);
 void       dlv_window_show_page    (DlvWindow      *self,
                                     const char     *name);
-void       dlv_window_show_domains (DlvWindow      *self);
+void       dlv_window_show_domains  (DlvWindow     *self,
+                                     const char    *domain);
 void       dlv_window_show_messages (DlvWindow     *self,
                                      guint          statuses,
                                      const char    *domain_or_group,
