@@ -145,6 +145,8 @@ test_statuses_in_words (Fixture       *f,
   expect_status (f, 429, "{}", DLV_PROVIDER_ERROR_RATE_LIMITED, "slow down");
   expect_status (f, 503, "<html>down</html>", DLV_PROVIDER_ERROR_SERVER, "503");
   expect_status (f, 418, "I'm a teapot", DLV_PROVIDER_ERROR_FAILED, "teapot");
+  /* A redirect is never followed with the key. */
+  expect_status (f, 302, "", DLV_PROVIDER_ERROR_BAD_RESPONSE, "redirect");
 }
 
 /* What a provider says is repeated as one short line of text. */

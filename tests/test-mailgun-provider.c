@@ -433,6 +433,31 @@ test_domains_refused (DlvProviderFixture *f,
   g_assert_nonnull (strstr (stored->last_error, "Key has no domain access"));
 }
 
+/* A page of kinds we do not track (stored, list events) is not an empty
+ * page: the traversal goes on to the next link. */
+static void
+test_ignored_page_continues (DlvProviderFixture *f,
+                             gconstpointer       data)
+{
+  g_autoptr(DlvProvider) provider = mailgun (f, SETTLED_NOW);
+  g_autoptr(GError) error = NULL;
+  DlvPollStats stats;
+
+  dlv_test_server_add_status (f->server, "GET", "/v3/mg.example.com/events?", 200,
+                              "{\"items\":[{\"event\":\"stored\",\"id\":\"s1\",\"timestamp\":1768466000,"
+                              "\"message\":{\"headers\":{\"message-id\":\"s@mg\"}}}],"
+                              "\"paging\":{\"next\":\"{{BASE}}/v3/mg.example.com/events/PAGE2\"}}");
+  dlv_test_server_add_status (f->server, "GET", "/events/PAGE2", 200, "@mailgun/page2.json");
+  dlv_test_server_add_status (f->server, "GET", "/events/PAGE3", 200, "@mailgun/empty.json");
+  dlv_test_server_add_status (f->server, "GET", "/v4/domains/", 200, "@mailgun/domain.json");
+
+  g_assert_true (dlv_poll_account_sync (f->store, f->account_id, provider, 0, &stats, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pages, ==, 3);
+  g_assert_cmpuint (stats.events_skipped, ==, 0);
+  g_assert_cmpuint (dlv_test_count_events (f->store), ==, 2);
+}
+
 static void
 test_import (void)
 {
@@ -483,6 +508,7 @@ main (int   argc,
   ADD ("/mailgun/test-access", test_test_access);
   ADD ("/mailgun/domains/refresh-interval", test_domains_refresh);
   ADD ("/mailgun/domains/refused", test_domains_refused);
+  ADD ("/mailgun/poll/ignored-page-continues", test_ignored_page_continues);
   g_test_add_func ("/mailgun/import", test_import);
 
   return g_test_run ();

@@ -294,6 +294,8 @@ test_offline_waits (DlvProviderFixture *f,
   dlv_poller_start (poller);
   g_assert_true (wait_for (&rounds, 1, 30000));
   g_assert_cmpuint (dlv_test_server_count (f->server, "/"), ==, 0);
+  /* The waiting account does not make a round every second. */
+  g_assert_false (wait_for (&rounds, 2, 2500));
   g_assert_cmpuint (dlv_test_count_messages (f->store), >, 0);
   g_assert_null (dlv_test_find_message (f->store, "20260115083520.1a2b3c4d5e6f7a8b@mg.example.com"));
 
@@ -319,6 +321,7 @@ test_quit_cancels (DlvProviderFixture *f,
                    gconstpointer       data)
 {
   DlvPoller *poller = mailgun_poller (f);
+  g_autoptr(DlvAccount) account = NULL;
   DlvTestReply slow = { .status = 200, .body = "@mailgun/page1.json", .mode = DLV_TEST_REPLY_SLOW, .delay_ms = 8000 };
   guint gone = 0;
   gint64 start;
@@ -335,6 +338,9 @@ test_quit_cancels (DlvProviderFixture *f,
   g_assert_true (wait_for (&gone, 1, 4000));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
   g_assert_cmpuint (dlv_test_count_events (f->store), ==, 0);
+  /* Quitting is not a problem of the account's. */
+  account = dlv_store_get_account (f->store, f->account_id, NULL);
+  g_assert_null (account->last_error);
 }
 
 static void

@@ -81,7 +81,8 @@ dlv_poll_account_sync (DlvStore      *store,
       page = dlv_provider_fetch_page_sync (provider, account->cursor, cancellable, error);
       if (page == NULL || !dlv_store_ingest_page (store, account_id, page, &ingest, error))
         {
-          if (error != NULL && *error != NULL)
+          /* A cancelled poll (quitting) is not the account's problem. */
+          if (error != NULL && *error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             dlv_store_set_account_status (store, account_id, dlv_now (), (*error)->message, NULL);
           return FALSE;
         }

@@ -92,6 +92,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void schedule_next_round (DlvPoller *self);
+static void start_round (DlvPoller *self);
 
 static GHashTable *
 schedule_table_new (void)
@@ -331,10 +332,12 @@ round_done_cb (GObject      *object,
   g_signal_emit (self, signals[UPDATED], 0, round->events_added);
   round_result_free (round);
 
+  /* Asked for during the round: forced only if the user asked (force is
+   * kept until a round starts), not when the network came back. */
   if (self->again)
     {
       self->again = FALSE;
-      dlv_poller_poll_now (self);
+      start_round (self);
     }
   else
     schedule_next_round (self);
@@ -389,6 +392,11 @@ seconds_to_next_round (DlvPoller *self)
   gint64 next = now + self->interval;
   GHashTableIter iter;
   gpointer value;
+
+  /* Offline, accounts already due wait for the network (which starts a
+   * round when it returns), not for the next second. */
+  if (self->offline)
+    return self->interval;
 
   g_hash_table_iter_init (&iter, self->schedule);
   while (g_hash_table_iter_next (&iter, NULL, &value))

@@ -152,11 +152,12 @@ append_filter (GString                *where,
     g_string_append (where, " AND m.account_id = :account");
   if (filter->ever_deferred)
     g_string_append (where, " AND m.first_deferred_at IS NOT NULL");
-  /* Expired is derived: a stored Deferred whose window has not closed yet. */
+  /* Expired is derived: a stored Deferred whose window has not closed yet.
+   * The redundant "<> delivered" lets SQLite use the partial status index. */
   if (filter->expires_before != 0)
-    g_string_append_printf (where, " AND m.status = %d AND m.expires_at > :now"
+    g_string_append_printf (where, " AND m.status = %d AND m.status <> %d AND m.expires_at > :now"
                                    " AND m.expires_at <= :expires_before",
-                            DLV_MESSAGE_STATUS_DEFERRED);
+                            DLV_MESSAGE_STATUS_DEFERRED, DLV_MESSAGE_STATUS_DELIVERED);
 }
 
 static void

@@ -339,6 +339,10 @@ set_status_error (DlvHttp  *http,
   else if (status >= 500)
     g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_SERVER,
                  _("%s had a problem on its side (HTTP %u); Deliverability will try again"), http->service, status);
+  else if (status >= 300 && status < 400)
+    g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
+                 _("%s answered with a redirect (HTTP %u), which Deliverability does not follow with "
+                   "your key. Check the region and the base URL."), http->service, status);
   else if (status == 404)
     g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_FAILED,
                  _("%s does not know this address (HTTP 404). Check the region, the sending domain and the base URL."),
@@ -415,6 +419,9 @@ dlv_http_request (DlvHttp       *http,
       return NULL;
     }
 
+  /* A redirect would carry the key to wherever it points: answers are
+   * taken as they come, and a 3xx is an error. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
   if (http->auth_header != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (message), http->auth_header, http->auth_value);

@@ -107,11 +107,12 @@ dlv_mailgun_provider_fetch_page (DlvProvider   *provider,
 
   next = g_steal_pointer (&page->next_cursor);
 
-  /* An empty page ends the traversal (Mailgun's "next" never runs out); a
-   * page reaching into the unsettled half hour ends this round, and the
-   * next one starts over from there. A link back to the same page would
-   * loop forever, so it ends the round too. */
-  if (page->events->len == 0 || newest_event (page) >= settled || next == NULL || g_strcmp0 (next, path) == 0)
+  /* An empty page ends the traversal (Mailgun's "next" never runs out):
+   * empty of items, since a page of kinds we do not track must not end it
+   * early (the parser's "more"). A page reaching into the unsettled half
+   * hour ends this round, and the next one starts over from there. A link
+   * back to the same page would loop forever, so it ends the round too. */
+  if (!page->more || newest_event (page) >= settled || g_strcmp0 (next, path) == 0)
     {
       dlv_cursor_set_int (cursor, "begin", MAX (begin, MIN (settled, now)));
       dlv_cursor_set (cursor, "next", NULL);

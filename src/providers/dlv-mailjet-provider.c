@@ -8,8 +8,8 @@
  * with its current status, so a message deferred now and delivered tomorrow must be read
  * again: every round reads the last two hours once more, and once an hour the whole retry
  * window, and the store's de-duplication keeps that exact. The window is fixed when a
- * traversal starts (ToTS), so messages arriving meanwhile cannot shift the offsets; the
- * answer's "Total" says when the traversal is complete.
+ * traversal starts (ToTS), so messages arriving meanwhile cannot shift the offsets; a
+ * short page ends the traversal (unless "Total" promises more).
  *
  * A failed message seen for the first time has its history read
  * (GET /v3/REST/messagehistory/{ID}), whose comments say why in Mailjet's words; at most
@@ -263,10 +263,13 @@ dlv_mailjet_provider_fetch_page (DlvProvider   *provider,
   if (!read_messages (self, &walk, items, page, cancellable, error))
     return NULL;
 
-  /* Offsets count every item, readable or not. Without a "Total", a short page is the last. */
+  /* Offsets count every item, readable or not. Mailjet's own clients
+   * disagree on whether "Total" counts the whole result or only this
+   * answer, so a full page always asks for the next, and a short one ends
+   * unless "Total" promises more. */
   count = json_array_get_length (items);
   offset = dlv_cursor_get_int (cursor, "offset", 0) + count;
-  page->more = count > 0 && (total >= 0 ? offset < total : count >= PAGE_LIMIT);
+  page->more = count > 0 && (count >= PAGE_LIMIT || (total >= 0 && offset < total));
   if (page->more)
     {
       dlv_cursor_set_int (cursor, "offset", offset);
@@ -337,7 +340,7 @@ dlv_mailjet_provider_fetch_domains (DlvProvider   *provider,
         return NULL;
 
       offset += items;
-      if (name != NULL || items == 0 || (total >= 0 ? offset >= total : items < PAGE_LIMIT))
+      if (name != NULL || items == 0 || (items < PAGE_LIMIT && (total < 0 || offset >= total)))
         break;
     }
 

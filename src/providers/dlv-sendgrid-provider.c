@@ -767,6 +767,7 @@ dlv_sendgrid_provider_fetch_page (DlvProvider   *provider,
   gint64 now = dlv_provider_get_now (DLV_PROVIDER (self));
   g_autoptr(PollState) state = poll_state_load (cursor_text, now, error);
   g_autoptr(DlvEventPage) page = NULL;
+  gboolean listed = FALSE;
 
   if (state == NULL)
     return NULL;
@@ -778,6 +779,7 @@ dlv_sendgrid_provider_fetch_page (DlvProvider   *provider,
       /* A finished round with nothing left to do: a new one begins. */
       state->done = FALSE;
       page = read_window (self, state, now, cancellable, error);
+      listed = TRUE;
     }
 
   if (page == NULL)
@@ -790,7 +792,10 @@ dlv_sendgrid_provider_fetch_page (DlvProvider   *provider,
 
   /* Followed messages are read again once the windows reached the
    * present, so a round always lists new messages first. */
-  if (state->done && state->pending.items->len == 0 && revisit_due (state, now))
+  /* Only after listing: a pass over many followed messages that itself
+   * outlasts the revisit interval would otherwise start the next one at
+   * once, and the round would never end. */
+  if (listed && state->done && state->pending.items->len == 0 && revisit_due (state, now))
     start_revisit (state);
 
   page->more = state->pending.items->len > 0 || !state->done;

@@ -238,9 +238,10 @@ dlv_sparkpost_provider_fetch_page (DlvProvider   *provider,
   if (href != NULL)
     link = resolve_link (page_url, href);
 
-  /* No next link ends the window. So does an empty page, and a link back
-   * to the same page, which would otherwise loop forever. */
-  if (page->events->len == 0 || link == NULL || g_strcmp0 (link, page_url) == 0)
+  /* No next link ends the window. So does a page without items (the
+   * parser's "more": a page of types we ignore is not empty), and a link
+   * back to the same page, which would otherwise loop forever. */
+  if (!page->more || link == NULL || g_strcmp0 (link, page_url) == 0)
     {
       end_round (cursor);
       page->more = FALSE;
