@@ -7,6 +7,7 @@
 
 #include "dlv-account-dialog.h"
 #include "dlv-account-switcher.h"
+#include "dlv-compat.h"
 
 #include <glib/gstdio.h>
 
@@ -409,6 +410,20 @@ test_account_switcher (void)
   g_assert_cmpuint (wait_for_rows (all), ==, all);
 }
 
+/* Errors in toasts hold provider text and account names: shown literally. */
+static void
+test_toast_plain (void)
+{
+  g_autoptr(AdwToast) toast = g_object_ref_sink (dlv_compat_toast_new_plain ("R&D: <b>502</b> \"bad\""));
+
+#if ADW_CHECK_VERSION (1, 4, 0)
+  g_assert_false (adw_toast_get_use_markup (toast));
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "R&D: <b>502</b> \"bad\"");
+#else
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "R&amp;D: &lt;b&gt;502&lt;/b&gt; &quot;bad&quot;");
+#endif
+}
+
 /* The demo banner's "Add Account" opens the account dialog itself. */
 static void
 test_banner_adds_account (void)
@@ -492,6 +507,7 @@ main (int   argc,
   g_test_add_func ("/dlv/window/narrow", test_narrow);
   g_test_add_func ("/dlv/window/account-switcher", test_account_switcher);
   g_test_add_func ("/dlv/window/banner-adds-account", test_banner_adds_account);
+  g_test_add_func ("/dlv/window/toast-plain", test_toast_plain);
 
   status = g_test_run ();
 

@@ -540,7 +540,8 @@ test_done_cb (GObject      *source,
   g_autofree char *sentence = NULL;
 
   report = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->application == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->application == NULL ||
+      g_cancellable_is_cancelled (self->cancellable))
     return;
 
   self->testing = FALSE;
@@ -766,7 +767,13 @@ static gboolean
 close_request_cb (DlvAccountDialog *self)
 {
   /* The keyring is being written: closing now could leave half an account. */
-  return self->saving;
+  if (self->saving)
+    return TRUE;
+
+  /* A test still running holds the dialog: stop its requests now rather
+   * than when the last reference goes. */
+  g_cancellable_cancel (self->cancellable);
+  return FALSE;
 }
 
 static void

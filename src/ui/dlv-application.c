@@ -31,6 +31,7 @@ struct _DlvApplication
   GSettings *settings;
   DlvNotifier *notifier;
   GError *error;                /* why the store could not be opened */
+  GtkWindow *preferences;       /* the open Preferences window, a weak pointer */
   guint start_id;
   gboolean started;
 
@@ -422,10 +423,17 @@ preferences_activated (GSimpleAction *action,
 {
   DlvApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  DlvPreferencesWindow *preferences = dlv_preferences_window_new (self);
 
-  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
-  gtk_window_present (GTK_WINDOW (preferences));
+  /* One Preferences window: the shortcut pressed in it presents it again. */
+  if (self->preferences == NULL)
+    {
+      self->preferences = GTK_WINDOW (dlv_preferences_window_new (self));
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+      if (window != self->preferences)
+        gtk_window_set_transient_for (self->preferences, window);
+    }
+
+  gtk_window_present (self->preferences);
 }
 
 /* The demo banner's button: straight to a new account. */
@@ -560,6 +568,8 @@ dlv_application_finalize (GObject *object)
 {
   DlvApplication *self = (DlvApplication *) object;
 
+  if (self->preferences != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
   g_clear_object (&self->notifier);
   g_clear_object (&self->poller);
   g_clear_object (&self->store);

@@ -82,3 +82,28 @@ dlv_compat_column_view_get_sort (GtkColumnView        *view,
   return *column != NULL;
 #endif
 }
+
+/**
+ * dlv_compat_toast_new_plain:
+ * @text: text that may hold anything, such as a provider's error or an
+ *   account's name ("R&D")
+ *
+ * A toast showing @text literally. Before libadwaita 1.4 a toast's title
+ * is always markup, so the text is escaped; since then markup is turned off.
+ *
+ * Returns: (transfer floating): the toast
+ */
+AdwToast *
+dlv_compat_toast_new_plain (const char *text)
+{
+#if ADW_CHECK_VERSION (1, 4, 0)
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_use_markup (toast, FALSE);
+  return toast;
+#else
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (escaped);
+#endif
+}

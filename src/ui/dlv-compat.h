@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -13,5 +13,7 @@ void     dlv_compat_column_view_make_sortable (GtkColumnView        *view);
 gboolean dlv_compat_column_view_get_sort      (GtkColumnView        *view,
                                                GtkColumnViewColumn **column,
                                                GtkSortType          *order);
+
+AdwToast *dlv_compat_toast_new_plain          (const char           *text);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dlv-compat.h"
 #include "dlv-message-dialog.h"
 #include "dlv-message-summary.h"
 #include "dlv-status-badge.h"
@@ -207,7 +208,7 @@ dlv_message_dialog_new (DlvStore *store,
   if (self->events != NULL)
     show_message (self);
   else
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    adw_toast_overlay_add_toast (self->toast_overlay, dlv_compat_toast_new_plain (error->message));
 
   return self;
 }

@@ -11,6 +11,7 @@
 
 #include "dlv-account-switcher.h"
 #include "dlv-activity-page.h"
+#include "dlv-compat.h"
 #include "dlv-conversion-page.h"
 #include "dlv-domains-page.h"
 #include "dlv-util.h"
@@ -136,7 +137,7 @@ poller_error_cb (DlvWindow  *self,
 
   /* Translators: what went wrong, then that what is shown is what was stored before */
   title = g_strdup_printf (_("Could not update: %s. Showing what was fetched before."), error);
-  toast = adw_toast_new (title);
+  toast = dlv_compat_toast_new_plain (title);
   adw_toast_set_timeout (toast, 8);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -171,7 +172,9 @@ update_banner (DlvWindow *self)
 {
   DlvStore *store = dlv_application_get_store (self->application);
   g_autoptr(GPtrArray) accounts = store ? dlv_store_list_accounts (store, NULL) : NULL;
-  gboolean demo_only = TRUE;
+  /* Without a store there is nothing to add an account to: the error
+   * toast says why. */
+  gboolean demo_only = store != NULL;
 
   for (guint i = 0; accounts != NULL && i < accounts->len; i++)
     {
@@ -209,7 +212,7 @@ show_store_error (DlvWindow *self)
     return;
 
   title = g_strdup_printf (_("Your saved data could not be opened: %s"), error->message);
-  toast = adw_toast_new (title);
+  toast = dlv_compat_toast_new_plain (title);
   adw_toast_set_timeout (toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
