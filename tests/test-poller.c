@@ -306,6 +306,32 @@ test_offline_waits (DlvProviderFixture *f,
   g_assert_nonnull (dlv_test_find_message (f->store, "20260115083520.1a2b3c4d5e6f7a8b@mg.example.com"));
 }
 
+/* An account just added, whose key the dialog is still writing, is not
+ * marked as refusing its key. */
+static void
+test_new_account_waits_for_key (DlvProviderFixture *f,
+                                gconstpointer       data)
+{
+  g_autoptr(DlvProvider) provider = dlv_provider_fixture_provider (f, "mailgun", KEY, NULL, "mg.example.com");
+  g_autoptr(DlvPoller) poller = dlv_poller_new (dlv_store_get_path (f->store));
+  g_autoptr(DlvAccount) account = NULL;
+  gboolean waiting = TRUE;
+  guint rounds = 0;
+
+  serve_mailgun (f);
+  dlv_poller_set_network_monitor (poller, NULL);
+  g_signal_connect (poller, "updated", G_CALLBACK (count_round_cb), &rounds);
+  dlv_poller_start (poller);
+  g_assert_true (wait_for (&rounds, 1, 30000));
+
+  g_assert_null (dlv_poller_get_last_error (poller));
+  account = dlv_store_get_account (f->store, f->account_id, NULL);
+  g_assert_null (account->last_error);
+  g_assert_false (dlv_poller_get_account_schedule (poller, f->account_id, NULL, &waiting));
+  g_assert_false (waiting);
+  g_assert_cmpuint (dlv_test_server_count (f->server, "/"), ==, 0);
+}
+
 static void
 finalized_cb (gpointer  data,
               GObject  *where)
@@ -391,6 +417,7 @@ main (int   argc,
   ADD ("/poller/retry-after", test_retry_after);
   ADD ("/poller/offline-waits", test_offline_waits);
   ADD ("/poller/quit-cancels", test_quit_cancels);
+  ADD ("/poller/new-account-waits-for-key", test_new_account_waits_for_key);
 
   return g_test_run ();
 }

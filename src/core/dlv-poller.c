@@ -26,6 +26,9 @@
 #include "dlv-store.h"
 #include "dlv-util.h"
 
+/* How long a new account may wait for its key before a missing key counts. */
+#define NEW_ACCOUNT_GRACE_SECONDS 120
+
 typedef struct
 {
   gint64 next_due;              /* Unix seconds */
@@ -192,6 +195,12 @@ poll_account (DlvStore     *store,
     }
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* An account just added whose key is still being written to the
+   * keyring: not an error yet (saving it polls again). */
+  if (provider == NULL && g_error_matches (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_UNAUTHORIZED) &&
+      dlv_now () - account->created_at < NEW_ACCOUNT_GRACE_SECONDS)
     return;
 
   outcome.provider_error = error->domain == DLV_PROVIDER_ERROR;
