@@ -492,6 +492,31 @@ test_account_state (Fixture       *f,
   dlv_account_free (account);
 }
 
+/* A page fetched before the account was edited is not stored under the
+ * new settings; one fetched from the current state is. */
+static void
+test_ingest_from_moved (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(DlvEventPage) page = make_page ("c1");
+  g_autoptr(DlvAccount) before = NULL;
+  g_autoptr(DlvAccount) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  before = dlv_store_get_account (f->store, f->account, &error);
+  g_assert_true (dlv_store_update_account (f->store, f->account, "Renamed", "{\"domain\":\"b.example\"}",
+                                           TRUE, &error));
+  g_assert_false (dlv_store_ingest_page_from (f->store, before, page, NULL, &error));
+  g_assert_error (error, DLV_STORE_ERROR, DLV_STORE_ERROR_MOVED);
+  g_clear_error (&error);
+  g_assert_cmpuint (count (f->store, NULL, T0), ==, 0);
+
+  after = dlv_store_get_account (f->store, f->account, &error);
+  g_assert_true (dlv_store_ingest_page_from (f->store, after, page, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count (f->store, NULL, T0), ==, 4);
+}
+
 /* Deferred messages whose retry window closes soon: what the expiring
  * alert leads to. m2 was deferred at T0 + 61 and expires 72 h later. */
 static void
@@ -530,6 +555,7 @@ main (int   argc,
   ADD ("/dlv/store/invalid-events", test_invalid_events_skipped);
   ADD ("/dlv/store/account-state", test_account_state);
   ADD ("/dlv/store/expiring-filter", test_expiring_filter);
+  ADD ("/dlv/store/ingest-from-moved", test_ingest_from_moved);
 #undef ADD
 
   return g_test_run ();

@@ -59,6 +59,7 @@ dlv_poll_account_sync (DlvStore      *store,
 {
   DlvPollStats local = { 0 };
   g_autoptr(GError) domain_error = NULL;
+  g_autoptr(DlvAccount) account = NULL;
   g_autofree char *problem = NULL;
   gboolean more = TRUE;
 
@@ -69,21 +70,34 @@ dlv_poll_account_sync (DlvStore      *store,
     stats = &local;
   *stats = (DlvPollStats) { 0 };
 
+  /* The account as the provider was made for it: each page is stored only
+   * while the account still has these settings and the cursor the page
+   * was fetched from. */
+  account = dlv_store_get_account (store, account_id, error);
+  if (account == NULL)
+    return FALSE;
+
   while (more && (max_pages == 0 || stats->pages < max_pages))
     {
-      g_autoptr(DlvAccount) account = dlv_store_get_account (store, account_id, error);
       g_autoptr(DlvEventPage) page = NULL;
+      g_autoptr(GError) page_error = NULL;
       DlvIngestStats ingest;
 
-      if (account == NULL)
-        return FALSE;
-
-      page = dlv_provider_fetch_page_sync (provider, account->cursor, cancellable, error);
-      if (page == NULL || !dlv_store_ingest_page (store, account_id, page, &ingest, error))
+      page = dlv_provider_fetch_page_sync (provider, account->cursor, cancellable, &page_error);
+      if (page != NULL && !dlv_store_ingest_page_from (store, account, page, &ingest, &page_error) &&
+          g_error_matches (page_error, DLV_STORE_ERROR, DLV_STORE_ERROR_MOVED))
+        {
+          /* Edited meanwhile: the round ends, and the next one reads the
+           * account with its new settings. */
+          g_debug ("Account %" G_GINT64_FORMAT " changed during its poll", account_id);
+          return TRUE;
+        }
+      if (page_error != NULL)
         {
           /* A cancelled poll (quitting) is not the account's problem. */
-          if (error != NULL && *error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            dlv_store_set_account_status (store, account_id, dlv_now (), (*error)->message, NULL);
+          if (!g_error_matches (page_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            dlv_store_set_account_status (store, account_id, dlv_now (), page_error->message, NULL);
+          g_propagate_error (error, g_steal_pointer (&page_error));
           return FALSE;
         }
 
@@ -92,6 +106,11 @@ dlv_poll_account_sync (DlvStore      *store,
       stats->events_duplicate += ingest.events_duplicate;
       stats->events_skipped += page->skipped + ingest.events_invalid;
       more = page->more;
+      if (page->next_cursor != NULL)
+        {
+          g_free (account->cursor);
+          account->cursor = g_strdup (page->next_cursor);
+        }
     }
 
   /* The events are in: a refusal to list the domains (a key without that

@@ -375,6 +375,74 @@ ingest_events (DlvStore       *self,
   return TRUE;
 }
 
+/* Whether the account still has the cursor and settings the page was
+ * fetched with: editing an account while it is polled changes its settings
+ * and resets its cursor, and a page fetched with the old ones must not be
+ * stored under the new ones. */
+static gboolean
+account_is (DlvStore   *self,
+            gint64      account_id,
+            const char *cursor,
+            const char *settings,
+            GError    **error)
+{
+  sqlite3_stmt *stmt = _dlv_store_prepare (self, "SELECT cursor, settings FROM accounts WHERE id = ?", error);
+  gboolean same;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  same = sqlite3_step (stmt) == SQLITE_ROW &&
+         g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), cursor) == 0 &&
+         g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), settings) == 0;
+  sqlite3_finalize (stmt);
+
+  if (!same)
+    g_set_error (error, DLV_STORE_ERROR, DLV_STORE_ERROR_MOVED,
+                 _("The account was changed while it was being updated; it is read again from the start"));
+  return same;
+}
+
+static gboolean
+ingest_page (DlvStore        *self,
+             gint64           account_id,
+             const DlvAccount *from,
+             DlvEventPage    *page,
+             DlvIngestStats  *stats,
+             GError         **error)
+{
+  DlvIngestStats local = { 0 };
+
+  g_return_val_if_fail (DLV_IS_STORE (self), FALSE);
+  g_return_val_if_fail (page != NULL, FALSE);
+
+  if (stats == NULL)
+    stats = &local;
+  *stats = (DlvIngestStats) { 0 };
+
+  if (!prepare_statements (self, error) || !_dlv_store_exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if ((from != NULL && !account_is (self, account_id, from->cursor, from->settings, error)) ||
+      !ingest_events (self, account_id, page, stats, error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      *stats = (DlvIngestStats) { 0 };
+      return FALSE;
+    }
+
+  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      _dlv_store_set_error (self, error, _("save the page of events"));
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      *stats = (DlvIngestStats) { 0 };
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * dlv_store_ingest_page:
  * @self: a store
@@ -393,32 +461,26 @@ dlv_store_ingest_page (DlvStore        *self,
                        DlvIngestStats  *stats,
                        GError         **error)
 {
-  DlvIngestStats local = { 0 };
+  return ingest_page (self, account_id, NULL, page, stats, error);
+}
 
-  g_return_val_if_fail (DLV_IS_STORE (self), FALSE);
-  g_return_val_if_fail (page != NULL, FALSE);
+/**
+ * dlv_store_ingest_page_from:
+ * @from: the account as it was when the page was fetched (its cursor and
+ *   settings)
+ *
+ * Like dlv_store_ingest_page(), for a poll: stores nothing, and fails with
+ * %DLV_STORE_ERROR_MOVED, when the account's cursor or settings are no
+ * longer those of @from (the account was edited meanwhile).
+ */
+gboolean
+dlv_store_ingest_page_from (DlvStore         *self,
+                            const DlvAccount *from,
+                            DlvEventPage     *page,
+                            DlvIngestStats   *stats,
+                            GError          **error)
+{
+  g_return_val_if_fail (from != NULL, FALSE);
 
-  if (stats == NULL)
-    stats = &local;
-  *stats = (DlvIngestStats) { 0 };
-
-  if (!prepare_statements (self, error) || !_dlv_store_exec (self, "BEGIN IMMEDIATE", error))
-    return FALSE;
-
-  if (!ingest_events (self, account_id, page, stats, error))
-    {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      *stats = (DlvIngestStats) { 0 };
-      return FALSE;
-    }
-
-  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      _dlv_store_set_error (self, error, _("save the page of events"));
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      *stats = (DlvIngestStats) { 0 };
-      return FALSE;
-    }
-
-  return TRUE;
+  return ingest_page (self, from->id, from, page, stats, error);
 }

@@ -23,6 +23,7 @@ typedef enum
   DLV_STORE_ERROR_TOO_NEW,          /* written by a newer version of the app */
   DLV_STORE_ERROR_IO,
   DLV_STORE_ERROR_NOT_FOUND,
+  DLV_STORE_ERROR_MOVED,            /* the account's cursor changed under a poll */
 } DlvStoreError;
 
 GQuark dlv_store_error_quark (void);
@@ -130,6 +131,12 @@ gboolean     dlv_store_set_account_problem (DlvStore               *self,
 
 gboolean     dlv_store_ingest_page        (DlvStore                *self,
                                            gint64                   account_id,
+                                           DlvEventPage            *page,
+                                           DlvIngestStats          *stats,
+                                           GError                 **error);
+
+gboolean     dlv_store_ingest_page_from   (DlvStore                *self,
+                                           const DlvAccount        *from,
                                            DlvEventPage            *page,
                                            DlvIngestStats          *stats,
                                            GError                 **error);
