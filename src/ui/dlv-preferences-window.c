@@ -65,63 +65,78 @@ typedef struct
 {
   char *store_path;
   gint64 account_id;
-} ForgetKeys;
+  gboolean has_keys;            /* a real provider's account, not the demo */
+  gboolean removed;             /* set by the worker: the account is gone */
+} RemoveAccount;
 
 static void
-forget_keys_free (ForgetKeys *forget)
+remove_account_free (RemoveAccount *job)
 {
-  g_free (forget->store_path);
-  g_free (forget);
+  g_free (job->store_path);
+  g_free (job);
 }
 
+/* Deleting an account's messages takes seconds on a big store, and the
+ * keyring may block: both happen in a worker, with its own connection. */
 static void
-forget_keys_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
+remove_account_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
 {
-  ForgetKeys *forget = task_data;
+  RemoveAccount *job = task_data;
+  g_autoptr(DlvStore) store = NULL;
   GError *error = NULL;
 
-  if (dlv_secrets_clear_sync (forget->store_path, forget->account_id, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
+  store = dlv_store_open (job->store_path, &error);
+  if (store == NULL || !dlv_store_remove_account (store, job->account_id, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  job->removed = TRUE;
+  if (job->has_keys && !dlv_secrets_clear_sync (job->store_path, job->account_id, cancellable, &error))
     g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
-forget_keys_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+remove_account_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(DlvPreferencesWindow) self = user_data;
+  RemoveAccount *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
+  DlvPoller *poller;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error) || self->application == NULL)
+  if (self->application == NULL)
     return;
 
-  /* Translators: %s says why the keyring refused */
-  message = g_strdup_printf (_("The account is removed, but its key is still in the keyring: "
-                               "%s. Remove “Deliverability API key for …” with Passwords and "
-                               "Keys."), error->message);
-  show_error (self, _("Could Not Remove the Key"), message);
-}
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = NULL;
 
-/* Keys live in the keyring, which may block: a worker removes them. */
-static void
-forget_keys (DlvPreferencesWindow *self,
-             const char           *store_path,
-             gint64                account_id)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, forget_keys_cb, g_object_ref (self));
-  ForgetKeys *forget = g_new0 (ForgetKeys, 1);
+      if (!job->removed)
+        show_error (self, _("Could Not Remove the Account"), error->message);
+      else
+        {
+          /* Translators: %s says why the keyring refused */
+          message = g_strdup_printf (_("The account is removed, but its key is still in the keyring: "
+                                       "%s. Remove “Deliverability API key for …” with Passwords and "
+                                       "Keys."), error->message);
+          show_error (self, _("Could Not Remove the Key"), message);
+        }
+    }
 
-  forget->store_path = g_strdup (store_path);
-  forget->account_id = account_id;
-  g_task_set_source_tag (task, forget_keys);
-  g_task_set_task_data (task, forget, (GDestroyNotify) forget_keys_free);
-  g_task_run_in_thread (task, forget_keys_thread);
+  /* The poll's "updated" signal makes every page drop the account's data. */
+  poller = dlv_application_get_poller (self->application);
+  if (poller != NULL)
+    dlv_poller_poll_now (poller);
+
+  reload_accounts (self);
 }
 
 static void
@@ -132,22 +147,21 @@ remove_response_cb (AdwMessageDialog     *dialog,
   const gint64 *account_id = g_object_get_data (G_OBJECT (dialog), "dlv-account-id");
   const char *provider = g_object_get_data (G_OBJECT (dialog), "dlv-account-provider");
   DlvStore *store = dlv_application_get_store (self->application);
-  DlvPoller *poller = dlv_application_get_poller (self->application);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  RemoveAccount *job;
 
   if (g_strcmp0 (response, "remove") != 0 || store == NULL)
     return;
 
-  if (!dlv_store_remove_account (store, *account_id, &error))
-    show_error (self, _("Could Not Remove the Account"), error->message);
-  else if (g_strcmp0 (provider, "demo") != 0)
-    forget_keys (self, dlv_store_get_path (store), *account_id);
+  job = g_new0 (RemoveAccount, 1);
+  job->store_path = g_strdup (dlv_store_get_path (store));
+  job->account_id = *account_id;
+  job->has_keys = g_strcmp0 (provider, "demo") != 0;
 
-  /* The poll's "updated" signal makes every page drop the account's data. */
-  if (poller != NULL)
-    dlv_poller_poll_now (poller);
-
-  reload_accounts (self);
+  task = g_task_new (NULL, NULL, remove_account_cb, g_object_ref (self));
+  g_task_set_source_tag (task, remove_response_cb);
+  g_task_set_task_data (task, job, (GDestroyNotify) remove_account_free);
+  g_task_run_in_thread (task, remove_account_thread);
 }
 
 static void
