@@ -66,7 +66,6 @@ typedef struct
   char *store_path;
   gint64 account_id;
   gboolean has_keys;            /* a real provider's account, not the demo */
-  gboolean removed;             /* set by the worker: the account is gone */
 } RemoveAccount;
 
 static void
@@ -77,7 +76,9 @@ remove_account_free (RemoveAccount *job)
 }
 
 /* Deleting an account's messages takes seconds on a big store, and the
- * keyring may block: both happen in a worker, with its own connection. */
+ * keyring may block: both happen in a worker, with its own connection.
+ * The keys go first: a new account may get this account's id, and must
+ * never find its keys. */
 static void
 remove_account_thread (GTask        *task,
                        gpointer      source_object,
@@ -88,6 +89,12 @@ remove_account_thread (GTask        *task,
   g_autoptr(DlvStore) store = NULL;
   GError *error = NULL;
 
+  if (job->has_keys && !dlv_secrets_clear_sync (job->store_path, job->account_id, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
   store = dlv_store_open (job->store_path, &error);
   if (store == NULL || !dlv_store_remove_account (store, job->account_id, &error))
     {
@@ -95,11 +102,7 @@ remove_account_thread (GTask        *task,
       return;
     }
 
-  job->removed = TRUE;
-  if (job->has_keys && !dlv_secrets_clear_sync (job->store_path, job->account_id, cancellable, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -108,7 +111,6 @@ remove_account_cb (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(DlvPreferencesWindow) self = user_data;
-  RemoveAccount *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   DlvPoller *poller;
 
@@ -116,20 +118,7 @@ remove_account_cb (GObject      *source,
     return;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *message = NULL;
-
-      if (!job->removed)
-        show_error (self, _("Could Not Remove the Account"), error->message);
-      else
-        {
-          /* Translators: %s says why the keyring refused */
-          message = g_strdup_printf (_("The account is removed, but its key is still in the keyring: "
-                                       "%s. Remove “Deliverability API key for …” with Passwords and "
-                                       "Keys."), error->message);
-          show_error (self, _("Could Not Remove the Key"), message);
-        }
-    }
+    show_error (self, _("Could Not Remove the Account"), error->message);
 
   /* The poll's "updated" signal makes every page drop the account's data. */
   poller = dlv_application_get_poller (self->application);
