@@ -66,7 +66,8 @@ find_poll_account (DlvStore                  *store,
     /* Translators: a provider's name and a sending domain, e.g. "Mailgun — mg.example.com" */
     ? g_strdup_printf (_("%s — %s"), info->title, settings->domain)
     : g_strdup (info->title);
-  return dlv_store_add_account (store, info->name, name, info->retry_window_hours, json, NULL, error);
+  return dlv_store_add_account (store, info->name, name, info->retry_window_hours, json, NULL,
+                                error);
 }
 
 /* The key from the environment, else from the keyring; free it with
@@ -254,7 +255,8 @@ dlv_cli_command_poll (Invocation *inv)
 
   key = find_key (store, run.account_id, "DLV_API_KEY", DLV_SECRET_API_KEY, &error);
   if (key == NULL && error != NULL)
-    return fail (EXIT_RUNTIME, _("No key in DLV_API_KEY, and the keyring could not be read: %s"), error->message);
+    return fail (EXIT_RUNTIME, _("No key in DLV_API_KEY, and the keyring could not be read: %s"),
+                 error->message);
   secret = find_key (store, run.account_id, "DLV_API_SECRET", DLV_SECRET_API_SECRET, NULL);
 
   provider = dlv_providers_create (run.info, &settings, key, secret, &error);

@@ -124,7 +124,8 @@ dlv_poll_account_sync (DlvStore      *store,
           return FALSE;
         }
       /* Translators: %s says why, in the provider's terms */
-      problem = g_strdup_printf (_("The sending domains could not be read: %s"), domain_error->message);
+      problem = g_strdup_printf (_("The sending domains could not be read: %s"),
+                                 domain_error->message);
     }
   /* Unreadable events were skipped, the rest kept: the account says so. */
   else if (stats->events_skipped > 0)

@@ -128,7 +128,8 @@ schedule_copy (GHashTable *table)
 
   g_hash_table_iter_init (&iter, table);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (copy, g_memdup2 (key, sizeof (gint64)), g_memdup2 (value, sizeof (AccountSchedule)));
+    g_hash_table_insert (copy, g_memdup2 (key, sizeof (gint64)),
+                         g_memdup2 (value, sizeof (AccountSchedule)));
 
   return copy;
 }

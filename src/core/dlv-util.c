@@ -135,10 +135,12 @@ void
 dlv_bind_textdomain (void)
 {
   const char *dir = g_getenv ("DLV_LOCALEDIR");
-  g_autofree char *installed = g_build_filename (LOCALEDIR, "fr", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_autofree char *installed = g_build_filename (LOCALEDIR, "fr", "LC_MESSAGES",
+                                                 GETTEXT_PACKAGE ".mo", NULL);
 
   if (dir == NULL || dir[0] == '\0')
-    dir = !g_file_test (installed, G_FILE_TEST_EXISTS) && g_file_test (BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR)
+    dir = !g_file_test (installed, G_FILE_TEST_EXISTS) &&
+          g_file_test (BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR)
           ? BUILD_LOCALEDIR : LOCALEDIR;
 
   bindtextdomain (GETTEXT_PACKAGE, dir);

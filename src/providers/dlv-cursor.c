@@ -126,14 +126,16 @@ dlv_cursor_set_int (DlvCursor  *cursor,
                     const char *key,
                     gint64      value)
 {
-  g_hash_table_replace (cursor->values, g_strdup (key), g_strdup_printf ("%" G_GINT64_FORMAT, value));
+  g_hash_table_replace (cursor->values, g_strdup (key),
+                        g_strdup_printf ("%" G_GINT64_FORMAT, value));
 }
 
 /* Keys in order, so equal positions give equal strings. */
 char *
 dlv_cursor_to_string (DlvCursor *cursor)
 {
-  g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (cursor->values), (GCompareFunc) g_strcmp0);
+  g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (cursor->values),
+                                       (GCompareFunc) g_strcmp0);
   GString *text = g_string_new (cursor->version);
 
   for (GList *l = keys; l != NULL; l = l->next)

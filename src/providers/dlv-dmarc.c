@@ -66,12 +66,14 @@ dlv_dmarc_check_sync (DlvDomain    *domain,
 
       if (policy != NULL)
         {
-          dlv_domain_set_record (domain, DLV_RECORD_DMARC, DLV_RECORD_STATUS_VALID, host, "TXT", policy, NULL);
+          dlv_domain_set_record (domain, DLV_RECORD_DMARC, DLV_RECORD_STATUS_VALID, host, "TXT",
+                                 policy, NULL);
           return;
         }
       if (error != NULL && !g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
         {
-          g_autofree char *detail = g_strdup_printf (_("DNS could not be asked: %s"), error->message);
+          g_autofree char *detail = g_strdup_printf (_("DNS could not be asked: %s"),
+                                                     error->message);
 
           dlv_domain_set_record (domain, DLV_RECORD_DMARC, DLV_RECORD_STATUS_UNKNOWN, own, "TXT",
                                  "v=DMARC1; p=none", detail);
@@ -82,6 +84,7 @@ dlv_dmarc_check_sync (DlvDomain    *domain,
       name = parent + 1;
     }
 
-  dlv_domain_set_record (domain, DLV_RECORD_DMARC, DLV_RECORD_STATUS_MISSING, own, "TXT", "v=DMARC1; p=none",
+  dlv_domain_set_record (domain, DLV_RECORD_DMARC, DLV_RECORD_STATUS_MISSING, own, "TXT",
+                         "v=DMARC1; p=none",
                          _("No DMARC policy is published for this domain or its parent"));
 }

@@ -106,5 +106,6 @@ dlv_event_items_add (DlvEventPage     *page,
     }
 
   if (page->skipped > skipped)
-    g_debug ("Skipped %u unreadable items of %u", page->skipped - skipped, json_array_get_length (items));
+    g_debug ("Skipped %u unreadable items of %u", page->skipped - skipped,
+             json_array_get_length (items));
 }

@@ -167,7 +167,8 @@ dlv_http_set_basic_auth (DlvHttp    *http,
                          const char *user,
                          const char *password)
 {
-  g_autofree char *pair = g_strconcat (user != NULL ? user : "", ":", password != NULL ? password : "", NULL);
+  g_autofree char *pair = g_strconcat (user != NULL ? user : "", ":",
+                                       password != NULL ? password : "", NULL);
   g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
   g_autofree char *value = g_strconcat ("Basic ", encoded, NULL);
 
@@ -305,10 +306,12 @@ provider_text (GBytes *body)
 {
   gsize size = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
-  g_autofree char *valid = data != NULL ? g_utf8_make_valid (data, MIN (size, 4 * ERROR_TEXT_MAX)) : g_strdup ("");
+  gsize length = MIN (size, 4 * ERROR_TEXT_MAX);
+  g_autofree char *valid = data != NULL ? g_utf8_make_valid (data, length) : g_strdup ("");
   GString *text = g_string_new (NULL);
 
-  for (const char *p = valid; *p != '\0' && g_utf8_strlen (text->str, -1) < ERROR_TEXT_MAX; p = g_utf8_next_char (p))
+  for (const char *p = valid; *p != '\0' && g_utf8_strlen (text->str, -1) < ERROR_TEXT_MAX;
+       p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
@@ -422,9 +425,11 @@ dlv_http_request (DlvHttp       *http,
   /* A redirect would carry the key to wherever it points: answers are
    * taken as they come, and a 3xx is an error. */
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept",
+                                "application/json");
   if (http->auth_header != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (message), http->auth_header, http->auth_value);
+    soup_message_headers_replace (soup_message_get_request_headers (message), http->auth_header,
+                                  http->auth_value);
   if (json_body != NULL)
     {
       g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));

@@ -236,8 +236,9 @@ parse_domain (const char  *name,
     dlv_domain_set_record (domain, DLV_RECORD_DKIM1, DLV_RECORD_STATUS_MISSING, NULL, "TXT", NULL,
                            _("Mailgun lists no DKIM key for this domain"));
   if (!spf)
-    dlv_domain_set_record (domain, DLV_RECORD_SPF_RETURN_PATH, DLV_RECORD_STATUS_MISSING, name, "TXT",
-                           "v=spf1 include:mailgun.org ~all", _("Mailgun lists no SPF record for this domain"));
+    dlv_domain_set_record (domain, DLV_RECORD_SPF_RETURN_PATH, DLV_RECORD_STATUS_MISSING, name,
+                           "TXT", "v=spf1 include:mailgun.org ~all",
+                           _("Mailgun lists no SPF record for this domain"));
 
   return g_steal_pointer (&domain);
 }

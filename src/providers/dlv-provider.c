@@ -181,7 +181,8 @@ fetch_page_thread (GTask        *task,
 {
   DlvProvider *self = source_object;
   GError *error = NULL;
-  DlvEventPage *page = DLV_PROVIDER_GET_CLASS (self)->fetch_page (self, task_data, cancellable, &error);
+  DlvEventPage *page = DLV_PROVIDER_GET_CLASS (self)->fetch_page (self, task_data, cancellable,
+                                                                  &error);
 
   if (page != NULL)
     g_task_return_pointer (task, page, (GDestroyNotify) dlv_event_page_free);
@@ -404,7 +405,8 @@ dlv_provider_get_http (DlvProvider  *self,
 
   if (priv->http == NULL)
     {
-      priv->http = dlv_http_new (dlv_provider_get_title (self), priv->base_url, priv->timeout_seconds, error);
+      priv->http = dlv_http_new (dlv_provider_get_title (self), priv->base_url,
+                                 priv->timeout_seconds, error);
       if (priv->http != NULL && DLV_PROVIDER_GET_CLASS (self)->authorize != NULL)
         DLV_PROVIDER_GET_CLASS (self)->authorize (self, priv->http);
     }

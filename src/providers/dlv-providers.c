@@ -181,7 +181,8 @@ dlv_providers_create (const DlvProviderInfo     *info,
   g_return_val_if_fail (info != NULL, NULL);
   g_return_val_if_fail (settings != NULL, NULL);
 
-  alt = (info->needs & DLV_PROVIDER_HAS_REGION) && g_strcmp0 (settings->region, info->alt_region) == 0;
+  alt = (info->needs & DLV_PROVIDER_HAS_REGION) &&
+        g_strcmp0 (settings->region, info->alt_region) == 0;
   base_url = settings->base_url != NULL ? settings->base_url : alt ? info->base_url_alt : info->base_url;
 
   if (is_blank (api_key))
@@ -274,10 +275,12 @@ dlv_providers_open_account (const char        *store_path,
 
   if (dlv_providers_lookup (account->provider) != NULL)
     {
-      key = dlv_secrets_lookup_sync (store_path, account->id, DLV_SECRET_API_KEY, cancellable, error);
+      key = dlv_secrets_lookup_sync (store_path, account->id, DLV_SECRET_API_KEY, cancellable,
+                                     error);
       if (key == NULL && error != NULL && *error != NULL)
         return NULL;
-      secret = dlv_secrets_lookup_sync (store_path, account->id, DLV_SECRET_API_SECRET, cancellable, error);
+      secret = dlv_secrets_lookup_sync (store_path, account->id, DLV_SECRET_API_SECRET,
+                                        cancellable, error);
       if (secret == NULL && error != NULL && *error != NULL)
         {
           dlv_secrets_free (key);

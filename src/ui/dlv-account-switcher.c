@@ -96,7 +96,8 @@ update_button (DlvAccountSwitcher *self)
   g_autofree char *tooltip = NULL;
 
   /* Translators: %s is an account's name, or “All accounts” */
-  tooltip = g_strdup_printf (_("Accounts: %s"), account != NULL ? account->name : _("All accounts"));
+  tooltip = g_strdup_printf (_("Accounts: %s"),
+                             account != NULL ? account->name : _("All accounts"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
@@ -118,7 +119,8 @@ fill_rows (DlvAccountSwitcher *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
 
-  gtk_list_box_append (self->list, create_row (_("All accounts"), NULL, NULL, self->account_id == 0));
+  gtk_list_box_append (self->list,
+                       create_row (_("All accounts"), NULL, NULL, self->account_id == 0));
   for (guint i = 0; i < self->accounts->len; i++)
     {
       DlvAccount *account = g_ptr_array_index (self->accounts, i);

@@ -105,7 +105,8 @@ poller_updated_cb (DlvWindow *self,
                    guint      events_added,
                    DlvPoller *poller)
 {
-  dlv_account_switcher_reload (self->account_switcher, dlv_application_get_store (self->application));
+  dlv_account_switcher_reload (self->account_switcher,
+                               dlv_application_get_store (self->application));
   update_banner (self);
   update_age (self);
   /* Expiry depends on the clock, so even a quiet round refreshes the lists. */
@@ -244,7 +245,8 @@ connect_application (DlvWindow *self)
     }
 
   dlv_account_switcher_reload (self->account_switcher, store);
-  g_signal_connect_object (self->account_switcher, "notify::account-id", G_CALLBACK (account_changed_cb),
+  g_signal_connect_object (self->account_switcher, "notify::account-id",
+                           G_CALLBACK (account_changed_cb),
                            self, G_CONNECT_SWAPPED);
   update_banner (self);
   update_age (self);
