@@ -480,7 +480,8 @@ usage (int status)
 
       g_string_append_printf (text, "  %s %s\n", name, _(commands[i].summary));
     }
-  g_string_append (text, _("\n“deliverability-cli COMMAND --help” describes a command’s options.\n"));
+  g_string_append (text,
+                   _("\n“deliverability-cli COMMAND --help” describes a command’s options.\n"));
 
   if (status == EXIT_OK)
     g_print ("%s", text->str);

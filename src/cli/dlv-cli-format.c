@@ -282,8 +282,8 @@ dlv_cli_print_csv_message (const DlvMessage *m,
   g_autofree char *last = m->last_event_at ? dlv_format_iso8601 (m->last_event_at) : NULL;
   g_autofree char *deferred = m->first_deferred_at ? dlv_format_iso8601 (m->first_deferred_at) : NULL;
   g_autofree char *delivered = m->delivered_at ? dlv_format_iso8601 (m->delivered_at) : NULL;
-  g_autofree char *smtp = m->reason_info.smtp_code ? g_strdup_printf ("%d", m->reason_info.smtp_code)
-                                                   : NULL;
+  g_autofree char *smtp = m->reason_info.smtp_code
+                          ? g_strdup_printf ("%d", m->reason_info.smtp_code) : NULL;
   gboolean has_reason = m->reason_at != 0;
 
   print_csv_field (id, FALSE);
@@ -362,7 +362,8 @@ dlv_cli_print_message_detail (const DlvMessage *m,
   g_print ("%s %s\n", _("From:"), m->sender ? m->sender : "");
   g_print ("%s %s\n", _("Subject:"), m->subject ? m->subject : "");
   g_print ("%s %s\n", _("Campaign:"), m->campaign ? m->campaign : "");
-  g_print ("%s %s (%s %d)\n", _("Status:"), dlv_message_status_title (dlv_message_get_status (m, now)),
+  g_print ("%s %s (%s %d)\n", _("Status:"),
+           dlv_message_status_title (dlv_message_get_status (m, now)),
            _("attempts:"), m->attempts);
 
   if (dlv_message_get_status (m, now) == DLV_MESSAGE_STATUS_DEFERRED && m->expires_at > now)

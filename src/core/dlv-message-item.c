@@ -107,7 +107,8 @@ dlv_message_item_class_init (DlvMessageItemClass *klass)
   properties[PROP_STATUS] = g_param_spec_enum ("status", NULL, NULL, DLV_TYPE_MESSAGE_STATUS,
                                                DLV_MESSAGE_STATUS_ACCEPTED, flags);
   properties[PROP_ATTEMPTS] = g_param_spec_int ("attempts", NULL, NULL, 0, G_MAXINT, 0, flags);
-  properties[PROP_LAST_EVENT] = g_param_spec_int64 ("last-event", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_LAST_EVENT] = g_param_spec_int64 ("last-event", NULL, NULL, 0, G_MAXINT64, 0,
+                                                    flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

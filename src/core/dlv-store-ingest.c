@@ -386,7 +386,8 @@ account_is (DlvStore   *self,
             const char *settings,
             GError    **error)
 {
-  sqlite3_stmt *stmt = _dlv_store_prepare (self, "SELECT cursor, settings FROM accounts WHERE id = ?", error);
+  sqlite3_stmt *stmt = _dlv_store_prepare (self, "SELECT cursor, settings FROM accounts WHERE id = ?",
+                                           error);
   gboolean same;
 
   if (stmt == NULL)

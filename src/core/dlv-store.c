@@ -795,7 +795,8 @@ dlv_store_get_domains_checked_at (DlvStore  *self,
 
   g_return_val_if_fail (DLV_IS_STORE (self), 0);
 
-  stmt = _dlv_store_prepare (self, "SELECT MAX (checked_at) FROM domain_records WHERE account_id = ?", error);
+  stmt = _dlv_store_prepare (self, "SELECT MAX (checked_at) FROM domain_records WHERE account_id = ?",
+                             error);
   if (stmt == NULL)
     return 0;
 

@@ -363,7 +363,8 @@ dlv_brevo_parse_events_page (const char        *data,
   page->repaired = repaired;
   info->rows = items != NULL ? json_array_get_length (items) : 0;
   if (items != NULL)
-    dlv_event_items_add (page, items, parse_page_item, &(OffsetScan) { info, G_MININT64 }, keep_raw);
+    dlv_event_items_add (page, items, parse_page_item, &(OffsetScan) { info, G_MININT64 },
+                         keep_raw);
 
   return g_steal_pointer (&page);
 }

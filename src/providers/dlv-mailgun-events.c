@@ -149,7 +149,8 @@ campaign_of (JsonObject *item)
       JsonNode *first = json_array_get_element (tags, 0);
 
       if (json_node_get_value_type (first) == G_TYPE_STRING)
-        return g_utf8_make_valid (json_node_get_string (first), MIN (strlen (json_node_get_string (first)), 256));
+        return g_utf8_make_valid (json_node_get_string (first),
+                                  MIN (strlen (json_node_get_string (first)), 256));
     }
 
   return NULL;

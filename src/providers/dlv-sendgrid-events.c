@@ -350,7 +350,8 @@ read_delivery (DlvEvent   *event,
   gint64 attempt;
 
   event->reason = reason_of (item, event->kind);
-  codes_from_status (dlv_json_get_string (item, "status"), &event->smtp_code, &event->enhanced_code);
+  codes_from_status (dlv_json_get_string (item, "status"), &event->smtp_code,
+                     &event->enhanced_code);
   codes_from_text (event->reason, &event->smtp_code, &event->enhanced_code);
 
   /* The Logs schema calls "attempt" zero-based, its own examples and the
@@ -638,7 +639,8 @@ dlv_sendgrid_parse_page (const char  *data,
   JsonArray *rows;
   JsonNode *root;
 
-  rows = dlv_event_items_load (data, length, "messages", "SendGrid", &parser, &page->repaired, &local_error);
+  rows = dlv_event_items_load (data, length, "messages", "SendGrid", &parser, &page->repaired,
+                               &local_error);
   if (rows != NULL)
     {
       dlv_event_items_add (page, rows, parse_row_item, NULL, keep_raw);

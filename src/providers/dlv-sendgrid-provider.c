@@ -371,7 +371,8 @@ list_messages (DlvSendgridProvider  *self,
   const char *data;
   gsize size;
 
-  body = dlv_provider_request (DLV_PROVIDER (self), "POST", "/v3/logs", request, cancellable, &local_error);
+  body = dlv_provider_request (DLV_PROVIDER (self), "POST", "/v3/logs", request, cancellable,
+                               &local_error);
   if (body == NULL)
     {
       explain_forbidden (error, local_error,
@@ -546,7 +547,8 @@ read_window (DlvSendgridProvider  *self,
 
   end = g_array_index (state->ends, gint64, 0);
   query = window_query (state->from, end);
-  parser = list_messages (self, query, DLV_SENDGRID_ROW_LIMIT, cancellable, &rows, &page->repaired, error);
+  parser = list_messages (self, query, DLV_SENDGRID_ROW_LIMIT, cancellable, &rows,
+                          &page->repaired, error);
   if (parser == NULL)
     return NULL;
 
@@ -996,7 +998,8 @@ read_domain_page (DlvSendgridProvider  *self,
                   GCancellable         *cancellable,
                   GError              **error)
 {
-  g_autofree char *path = g_strdup_printf ("/v3/whitelabel/domains?limit=%d&offset=%u", DOMAIN_PAGE, offset);
+  g_autofree char *path = g_strdup_printf ("/v3/whitelabel/domains?limit=%d&offset=%u",
+                                           DOMAIN_PAGE, offset);
   g_autoptr(JsonArray) single = json_array_new ();
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -1037,7 +1040,8 @@ read_domain_page (DlvSendgridProvider  *self,
       gboolean is_default = FALSE;
 
       if (domain != NULL)
-        add_domain (domains, defaults, domain, get_bool (object, "default", &is_default) && is_default);
+        add_domain (domains, defaults, domain,
+                    get_bool (object, "default", &is_default) && is_default);
     }
 
   return TRUE;

@@ -363,7 +363,8 @@ dlv_sparkpost_parse_events_page (const char  *data,
   g_autoptr(DlvEventPage) page = dlv_event_page_new ();
   JsonArray *results;
 
-  results = dlv_event_items_load (data, length, "results", "SparkPost", &parser, &page->repaired, error);
+  results = dlv_event_items_load (data, length, "results", "SparkPost", &parser, &page->repaired,
+                                  error);
   if (results == NULL)
     return NULL;
 

@@ -328,7 +328,8 @@ set_dkim (DlvDomain     *domain,
 {
   const char *signing = dlv_json_get_string (key, "signing_domain");
   const char *zone = signing != NULL && signing[0] != '\0' ? signing : domain->domain;
-  g_autofree char *host = g_strconcat (dlv_json_get_string (key, "selector"), "._domainkey.", zone, NULL);
+  g_autofree char *host = g_strconcat (dlv_json_get_string (key, "selector"), "._domainkey.",
+                                       zone, NULL);
   g_autofree char *expected = g_strconcat ("v=DKIM1; k=rsa; h=sha256; p=",
                                            dlv_json_get_string (key, "public"), NULL);
 
@@ -363,7 +364,8 @@ set_dkim_rows (DlvDomain  *domain,
 
   /* SparkPost signs with one key: the second row says so rather than
    * looking broken. */
-  dlv_domain_set_record (domain, DLV_RECORD_DKIM2, first->status, first->host, first->type, first->expected,
+  dlv_domain_set_record (domain, DLV_RECORD_DKIM2, first->status, first->host, first->type,
+                         first->expected,
                          keys->len == 1 ? _("SparkPost signs with a single DKIM key for this domain")
                                         : first->detail);
 }

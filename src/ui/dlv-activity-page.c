@@ -142,7 +142,8 @@ fill_status_dropdown (DlvActivityPage *self)
           row = g_strdup_printf (_("All statuses (%s)"), number);
         }
       else
-        row = g_strdup_printf ("%s (%" G_GUINT64_FORMAT ")", dlv_message_status_title (status_rows[i - 1]),
+        row = g_strdup_printf ("%s (%" G_GUINT64_FORMAT ")",
+                               dlv_message_status_title (status_rows[i - 1]),
                                counts ? counts[status_rows[i - 1]] : 0);
       g_strv_builder_add (builder, row);
     }
@@ -150,7 +151,8 @@ fill_status_dropdown (DlvActivityPage *self)
 
   self->updating = TRUE;
   replace_strings (self->status_dropdown, (const char * const *) strings);
-  gtk_drop_down_set_selected (self->status_dropdown, selected == GTK_INVALID_LIST_POSITION ? 0 : selected);
+  gtk_drop_down_set_selected (self->status_dropdown,
+                              selected == GTK_INVALID_LIST_POSITION ? 0 : selected);
   self->updating = FALSE;
 }
 
@@ -371,7 +373,8 @@ row_activated_cb (DlvActivityPage *self,
     return;
 
   dialog = dlv_message_dialog_new (self->store, dlv_message_item_get_message (item)->id);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog),
+                                GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -407,7 +410,8 @@ dlv_activity_page_class_init (DlvActivityPageClass *klass)
   g_type_ensure (DLV_TYPE_STATUS_BADGE);
   g_type_ensure (DLV_TYPE_MESSAGE_ITEM);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dlv-activity-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/ui/dlv-activity-page.ui");
   gtk_widget_class_bind_template_child (widget_class, DlvActivityPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DlvActivityPage, status_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DlvActivityPage, domain_dropdown);

@@ -57,7 +57,8 @@ create_event_row (const DlvEvent *event)
   GtkWidget *time_label = gtk_label_new (when);
 
   if (event->attempt > 0)
-    title = g_strdup_printf (_("%s, attempt %d"), dlv_event_kind_title (event->kind), event->attempt);
+    title = g_strdup_printf (_("%s, attempt %d"), dlv_event_kind_title (event->kind),
+                             event->attempt);
   else
     title = g_strdup (dlv_event_kind_title (event->kind));
 
@@ -165,7 +166,8 @@ dlv_message_dialog_class_init (DlvMessageDialogClass *klass)
   object_class->dispose = dlv_message_dialog_dispose;
 
   g_type_ensure (DLV_TYPE_STATUS_BADGE);
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/dlv-message-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/ui/dlv-message-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, DlvMessageDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DlvMessageDialog, badge);
   gtk_widget_class_bind_template_child (widget_class, DlvMessageDialog, subject_label);

@@ -73,7 +73,8 @@ format_duration (gint64 seconds)
   if (seconds < 3600)
     return g_strdup_printf (_("%d min"), (int) MAX (seconds / 60, 1));
   if (seconds < 48 * 3600)
-    return g_strdup_printf (_("%d h %02d min"), (int) (seconds / 3600), (int) (seconds % 3600 / 60));
+    return g_strdup_printf (_("%d h %02d min"), (int) (seconds / 3600),
+                            (int) (seconds % 3600 / 60));
 
   return g_strdup_printf (_("%d days"), (int) (seconds / 86400));
 }
@@ -212,7 +213,8 @@ update (DlvStatusBadge *self)
 
   /* Translators: read by screen readers, e.g. "Status: Deferred" */
   accessible = g_strdup_printf (_("Status: %s"), dlv_message_status_title (status));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
 }
 
 static void
