@@ -76,13 +76,42 @@ dlv_provider_fixture_provider (DlvProviderFixture *fixture,
 }
 
 /**
+ * dlv_test_poll_refused:
+ * @reply: how the requests matching @match are answered
+ * @code: the DlvProviderError the poll must end with
+ *
+ * Polls once and checks the failure kept the store as it was: no events,
+ * no cursor.
+ *
+ * Returns: (transfer full): the error, for the caller to read its words
+ */
+GError *
+dlv_test_poll_refused (DlvProviderFixture *fixture,
+                       DlvProvider        *provider,
+                       const char         *method,
+                       const char         *match,
+                       const DlvTestReply *reply,
+                       int                 code)
+{
+  g_autoptr(DlvAccount) account = NULL;
+  GError *error = NULL;
+
+  dlv_test_server_add (fixture->server, method, match, reply);
+  g_assert_false (dlv_poll_account_sync (fixture->store, fixture->account_id, provider, 0, NULL, NULL, &error));
+  g_assert_error (error, DLV_PROVIDER_ERROR, code);
+  g_assert_cmpuint (dlv_test_count_events (fixture->store), ==, 0);
+  account = dlv_store_get_account (fixture->store, fixture->account_id, NULL);
+  g_assert_null (account->cursor);
+
+  return error;
+}
+
+/**
  * dlv_test_assert_poll_broken:
  * @mode: a slow answer (2.5 s, against the fixture's 1 s timeout) or a
  *   truncated one
- * @code: the DlvProviderError the poll must end with
  *
- * Polls once while the requests matching @match are answered badly, and
- * checks the failure kept the store as it was: no events, no cursor.
+ * dlv_test_poll_refused() for an answer that never arrives whole.
  */
 void
 dlv_test_assert_poll_broken (DlvProviderFixture *fixture,
@@ -94,15 +123,7 @@ dlv_test_assert_poll_broken (DlvProviderFixture *fixture,
                              int                 code)
 {
   DlvTestReply reply = { .status = 200, .body = body, .mode = mode, .delay_ms = 2500 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DlvAccount) account = NULL;
-
-  dlv_test_server_add (fixture->server, method, match, &reply);
-  g_assert_false (dlv_poll_account_sync (fixture->store, fixture->account_id, provider, 0, NULL, NULL, &error));
-  g_assert_error (error, DLV_PROVIDER_ERROR, code);
-  g_assert_cmpuint (dlv_test_count_events (fixture->store), ==, 0);
-  account = dlv_store_get_account (fixture->store, fixture->account_id, NULL);
-  g_assert_null (account->cursor);
+  g_autoptr(GError) error = dlv_test_poll_refused (fixture, provider, method, match, &reply, code);
 }
 
 static GPtrArray *

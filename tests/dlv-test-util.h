@@ -34,6 +34,12 @@ DlvProvider *dlv_provider_fixture_provider     (DlvProviderFixture *fixture,
                                                 const char         *secret,
                                                 const char         *domain);
 
+GError      *dlv_test_poll_refused             (DlvProviderFixture *fixture,
+                                                DlvProvider        *provider,
+                                                const char         *method,
+                                                const char         *match,
+                                                const DlvTestReply *reply,
+                                                int                 code);
 void         dlv_test_assert_poll_broken       (DlvProviderFixture *fixture,
                                                 DlvProvider        *provider,
                                                 const char         *method,
