@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-event.h"
+#include "dlv-reason.h"
 #include "dlv-core-enums.h"
 #include "dlv-util.h"
 
@@ -88,6 +89,29 @@ dlv_event_kind_is_failure (DlvEventKind kind)
          kind == DLV_EVENT_KIND_HARD_BOUNCE ||
          kind == DLV_EVENT_KIND_BLOCKED ||
          kind == DLV_EVENT_KIND_EXPIRED;
+}
+
+/**
+ * dlv_event_take_codes_from_reason:
+ *
+ * Fills the reply code and the enhanced code the provider gave only inside
+ * the reason text ("452 4.2.2 The email account …"); codes already set stay.
+ */
+void
+dlv_event_take_codes_from_reason (DlvEvent *event)
+{
+  DlvReasonInfo info;
+
+  g_return_if_fail (event != NULL);
+
+  if (event->reason == NULL)
+    return;
+
+  dlv_reason_classify (event->reason, &info);
+  if (event->smtp_code == 0)
+    event->smtp_code = info.smtp_code;
+  if (event->enhanced_code == NULL && info.enhanced_code[0] != '\0')
+    event->enhanced_code = g_strdup (info.enhanced_code);
 }
 
 /**

@@ -43,6 +43,7 @@ DlvEvent     *dlv_event_copy             (const DlvEvent     *event);
 void          dlv_event_free             (DlvEvent           *event);
 void          dlv_event_ensure_uid       (DlvEvent           *event);
 gboolean      dlv_event_kind_is_failure  (DlvEventKind        kind);
+void          dlv_event_take_codes_from_reason (DlvEvent     *event);
 
 const char   *dlv_event_kind_to_string   (DlvEventKind        kind);
 gboolean      dlv_event_kind_from_string (const char         *str,

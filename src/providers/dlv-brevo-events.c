@@ -180,22 +180,6 @@ campaign_of (JsonObject *item)
   return first_string (dlv_json_get_array (item, "tags"));
 }
 
-/* Brevo has no code fields: the reply code and enhanced code are read from
- * the reason text ("452 4.2.2 The email account …"). */
-static void
-read_codes (DlvEvent *event)
-{
-  DlvReasonInfo info;
-
-  if (event->reason == NULL)
-    return;
-
-  dlv_reason_classify (event->reason, &info);
-  event->smtp_code = info.smtp_code;
-  if (info.enhanced_code[0] != '\0')
-    event->enhanced_code = g_strdup (info.enhanced_code);
-}
-
 /* "bounces" is a filter word for both kinds; should a row carry it, the
  * reply code decides. */
 static DlvEventKind
@@ -240,7 +224,7 @@ parse_item (JsonObject *item,
    * a sending server: only the webhooks' sending_ip is one. */
   event->ip = dlv_json_dup_string (item, "sending_ip");
   event->reason = dlv_json_dup_string (item, "reason");
-  read_codes (event);
+  dlv_event_take_codes_from_reason (event);
 
   if (bounces)
     event->kind = bounce_kind (event);

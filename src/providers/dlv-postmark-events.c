@@ -215,21 +215,6 @@ raw_json (JsonObject *object)
   return text;
 }
 
-/* Postmark gives reply codes only inside the text ("smtp;550 5.1.1 …"). */
-static void
-read_codes (DlvEvent *event)
-{
-  DlvReasonInfo info;
-
-  if (event->reason == NULL)
-    return;
-
-  dlv_reason_classify (event->reason, &info);
-  event->smtp_code = info.smtp_code;
-  if (info.enhanced_code[0] != '\0')
-    event->enhanced_code = g_strdup (info.enhanced_code);
-}
-
 static char *
 dup_either (JsonObject *first,
             JsonObject *second,
@@ -399,7 +384,7 @@ read_timeline_entry (JsonObject *entry,
     {
       event->reason = dlv_json_dup_string (details, "DeliveryMessage");
       event->mx = dlv_json_dup_string (details, "DestinationServer");
-      read_codes (event);
+      dlv_event_take_codes_from_reason (event);
     }
   if (keep_raw && kind == DLV_EVENT_KIND_DEFERRED)
     event->raw = raw_json (entry);
@@ -602,7 +587,7 @@ dlv_postmark_parse_bounce (JsonNode *node,
   event->reason = dlv_json_dup_string (bounce, "Details");
   if (event->reason == NULL)
     event->reason = dlv_json_dup_string (bounce, "Description");
-  read_codes (event);
+  dlv_event_take_codes_from_reason (event);
   if (keep_raw)
     event->raw = raw_json (bounce);
 
@@ -773,7 +758,7 @@ parse_tracking_webhook (JsonObject *object,
   if (kind == DLV_EVENT_KIND_DELIVERED)
     {
       event->reason = dlv_json_dup_string (object, "Details");
-      read_codes (event);
+      dlv_event_take_codes_from_reason (event);
     }
 
   return event;

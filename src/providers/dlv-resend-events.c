@@ -363,7 +363,6 @@ read_failure (DlvEvent   *event,
     "bounce", "suppressed", "failed", "delivery_delayed", "delay", NULL,
   };
   JsonObject *failure = NULL;
-  DlvReasonInfo info;
 
   for (guint i = 0; failure == NULL && members[i] != NULL; i++)
     failure = dlv_json_get_object (data, members[i]);
@@ -375,13 +374,7 @@ read_failure (DlvEvent   *event,
     event->reason = dlv_json_dup_string (failure, "message");
   if (event->reason == NULL)
     event->reason = dlv_json_dup_string (failure, "reason");
-  if (event->reason == NULL)
-    return;
-
-  dlv_reason_classify (event->reason, &info);
-  event->smtp_code = info.smtp_code;
-  if (info.enhanced_code[0] != '\0')
-    event->enhanced_code = g_strdup (info.enhanced_code);
+  dlv_event_take_codes_from_reason (event);
 }
 
 static DlvEventKind
