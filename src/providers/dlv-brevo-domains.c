@@ -237,8 +237,9 @@ set_ownership (DlvDomain  *domain,
 /**
  * dlv_brevo_parse_domain:
  * @name: the domain as listed
- * @has_dmarc: (out): whether Brevo reported the DMARC record; when not,
- *   the caller reads it from DNS
+ *
+ * The DMARC row is left untouched when Brevo does not report it, so it is
+ * read from DNS like every other provider's.
  *
  * Returns: (transfer full): the domain with its rows, or %NULL with @error
  *   set when the answer is not a domain description
@@ -247,7 +248,6 @@ DlvDomain *
 dlv_brevo_parse_domain (const char  *name,
                         const char  *data,
                         gsize        size,
-                        gboolean    *has_dmarc,
                         GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
@@ -256,7 +256,6 @@ dlv_brevo_parse_domain (const char  *name,
   JsonObject *records;
   JsonObject *dmarc;
 
-  *has_dmarc = FALSE;
   if (root == NULL)
     return NULL;
 
@@ -274,10 +273,7 @@ dlv_brevo_parse_domain (const char  *name,
 
   dmarc = dlv_json_get_object (records, "dmarc_record");
   if (dmarc != NULL)
-    {
-      set_record (domain, DLV_RECORD_DMARC, dmarc, "TXT", NULL);
-      *has_dmarc = TRUE;
-    }
+    set_record (domain, DLV_RECORD_DMARC, dmarc, "TXT", NULL);
 
   return g_steal_pointer (&domain);
 }

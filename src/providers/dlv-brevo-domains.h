@@ -20,7 +20,6 @@ GPtrArray *dlv_brevo_parse_domain_names (const char  *data,
 DlvDomain *dlv_brevo_parse_domain       (const char  *name,
                                          const char  *data,
                                          gsize        size,
-                                         gboolean    *has_dmarc,
                                          GError     **error);
 
 G_END_DECLS

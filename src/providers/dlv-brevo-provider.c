@@ -42,7 +42,6 @@
 #include "dlv-brevo-events.h"
 #include "dlv-brevo-provider.h"
 #include "dlv-cursor.h"
-#include "dlv-dmarc.h"
 #include "dlv-providers.h"
 #include "dlv-util.h"
 
@@ -362,8 +361,6 @@ fetch_domain (DlvProvider   *provider,
   g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
   g_autofree char *path = g_strconcat ("/v3/senders/domains/", escaped, NULL);
   g_autoptr(GBytes) body = dlv_provider_request (provider, "GET", path, NULL, cancellable, error);
-  DlvDomain *domain;
-  gboolean has_dmarc;
   const char *data;
   gsize size;
 
@@ -371,12 +368,9 @@ fetch_domain (DlvProvider   *provider,
     return NULL;
 
   data = g_bytes_get_data (body, &size);
-  domain = dlv_brevo_parse_domain (name, data, size, &has_dmarc, error);
-  /* Domains set up before Brevo reported DMARC (2024) get it from DNS. */
-  if (domain != NULL && !has_dmarc)
-    dlv_dmarc_check_sync (domain, cancellable);
-
-  return domain;
+  /* Domains set up before Brevo reported DMARC (2024) leave the row to
+   * DNS, as every other provider does (dlv_provider_fetch_domains_sync). */
+  return dlv_brevo_parse_domain (name, data, size, error);
 }
 
 static GPtrArray *

@@ -21,7 +21,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-cursor.h"
-#include "dlv-dmarc.h"
 #include "dlv-json-util.h"
 #include "dlv-mailgun-events.h"
 #include "dlv-mailgun-provider.h"
@@ -265,7 +264,6 @@ dlv_mailgun_provider_fetch_domains (DlvProvider   *provider,
   if (domain == NULL)
     return NULL;
 
-  dlv_dmarc_check_sync (domain, cancellable);
   g_ptr_array_add (domains, domain);
   return g_steal_pointer (&domains);
 }

@@ -27,7 +27,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-cursor.h"
-#include "dlv-dmarc.h"
 #include "dlv-json-util.h"
 #include "dlv-mailjet-domains.h"
 #include "dlv-mailjet-events.h"
@@ -343,9 +342,6 @@ dlv_mailjet_provider_fetch_domains (DlvProvider   *provider,
       if (name != NULL || items == 0 || (items < PAGE_LIMIT && (total < 0 || offset >= total)))
         break;
     }
-
-  for (guint i = 0; i < domains->len; i++)
-    dlv_dmarc_check_sync (g_ptr_array_index (domains, i), cancellable);
 
   return g_steal_pointer (&domains);
 }

@@ -42,7 +42,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-cursor.h"
-#include "dlv-dmarc.h"
 #include "dlv-json-util.h"
 #include "dlv-postmark-domains.h"
 #include "dlv-postmark-events.h"
@@ -709,7 +708,6 @@ add_domain (DlvProvider   *provider,
     return TRUE;
 
   domain = dlv_postmark_parse_domain (record, name);
-  dlv_dmarc_check_sync (domain, cancellable);
   g_ptr_array_add (domains, domain);
   return TRUE;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "dlv-dmarc.h"
 #include "dlv-provider.h"
 #include "dlv-util.h"
 
@@ -571,6 +572,31 @@ dlv_provider_fetch_page_sync (DlvProvider   *self,
   return page;
 }
 
+/* Only Brevo reports DMARC: every domain whose provider left that row
+ * untouched gets it from DNS, here, for every provider at once. */
+static GPtrArray *
+complete_dmarc (GPtrArray    *domains,
+                GCancellable *cancellable)
+{
+  for (guint i = 0; domains != NULL && i < domains->len; i++)
+    {
+      DlvDomain *domain = g_ptr_array_index (domains, i);
+
+      if (domain->records[DLV_RECORD_DMARC].type == NULL)
+        dlv_dmarc_check_sync (domain, cancellable);
+    }
+
+  return domains;
+}
+
+/**
+ * dlv_provider_fetch_domains_sync:
+ *
+ * Blocks. Rows the provider does not report (DMARC, for all but Brevo) are
+ * completed from DNS.
+ *
+ * Returns: (transfer full) (element-type DlvDomain): the sending domains
+ */
 GPtrArray *
 dlv_provider_fetch_domains_sync (DlvProvider   *self,
                                  GCancellable  *cancellable,
@@ -583,7 +609,8 @@ dlv_provider_fetch_domains_sync (DlvProvider   *self,
   g_return_val_if_fail (DLV_IS_PROVIDER (self), NULL);
 
   if (DLV_PROVIDER_GET_CLASS (self)->fetch_domains != NULL)
-    return DLV_PROVIDER_GET_CLASS (self)->fetch_domains (self, cancellable, error);
+    return complete_dmarc (DLV_PROVIDER_GET_CLASS (self)->fetch_domains (self, cancellable, error),
+                           cancellable);
 
   context = push_sync_context (self);
   dlv_provider_fetch_domains_async (self, cancellable, store_result_cb, &result);
@@ -591,7 +618,7 @@ dlv_provider_fetch_domains_sync (DlvProvider   *self,
   domains = dlv_provider_fetch_domains_finish (self, result, error);
   g_main_context_pop_thread_default (context);
 
-  return domains;
+  return complete_dmarc (domains, cancellable);
 }
 
 void

@@ -25,7 +25,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-cursor.h"
-#include "dlv-dmarc.h"
 #include "dlv-providers.h"
 #include "dlv-resend-domains.h"
 #include "dlv-resend-events.h"
@@ -330,7 +329,6 @@ dlv_resend_provider_fetch_domains (DlvProvider   *provider,
       if (domain == NULL)
         return NULL;
 
-      dlv_dmarc_check_sync (domain, cancellable);
       g_ptr_array_add (domains, domain);
     }
 

@@ -38,7 +38,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-cursor.h"
-#include "dlv-dmarc.h"
 #include "dlv-event-items.h"
 #include "dlv-json-util.h"
 #include "dlv-providers.h"
@@ -1067,9 +1066,6 @@ dlv_sendgrid_provider_fetch_domains (DlvProvider   *provider,
   for (guint i = domains->len; only != NULL && i > 0; i--)
     if (g_ascii_strcasecmp (((DlvDomain *) g_ptr_array_index (domains, i - 1))->domain, only) != 0)
       g_ptr_array_remove_index (domains, i - 1);
-
-  for (guint i = 0; i < domains->len; i++)
-    dlv_dmarc_check_sync (g_ptr_array_index (domains, i), cancellable);
 
   return g_steal_pointer (&domains);
 }

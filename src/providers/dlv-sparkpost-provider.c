@@ -25,7 +25,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "dlv-cursor.h"
-#include "dlv-dmarc.h"
 #include "dlv-json-util.h"
 #include "dlv-providers.h"
 #include "dlv-sparkpost-events.h"
@@ -511,9 +510,6 @@ dlv_sparkpost_provider_fetch_domains (DlvProvider   *provider,
   domains = parse_domains (one ? name : NULL, is_eu (provider), data, size, error);
   if (domains == NULL)
     return NULL;
-
-  for (guint i = 0; i < domains->len; i++)
-    dlv_dmarc_check_sync (g_ptr_array_index (domains, i), cancellable);
 
   return g_steal_pointer (&domains);
 }
