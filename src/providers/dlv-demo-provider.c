@@ -1400,8 +1400,8 @@ parse_cursor (const char  *text,
   if (text == NULL)
     {
       g_set_error_literal (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_CURSOR,
-                           "The demo provider needs a cursor made by "
-                           "dlv_demo_provider_make_cursor()");
+                           _("The demo platform has no saved position; remove the demo account to "
+                             "start it again"));
       return FALSE;
     }
 
@@ -1409,7 +1409,8 @@ parse_cursor (const char  *text,
   if (!parse_cursor_fields (fields, cursor))
     {
       g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_CURSOR,
-                   "Unreadable demo cursor “%s”", text);
+                   _("The demo platform’s saved position “%s” cannot be read; remove the demo "
+                     "account to start it again"), text);
       return FALSE;
     }
 

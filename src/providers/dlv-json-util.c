@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "dlv-json-util.h"
 #include "dlv-provider.h"
@@ -213,15 +214,17 @@ dlv_json_load (const char  *data,
 
   if (len > DLV_JSON_MAX_BYTES)
     {
+      g_autofree char *size = g_format_size (len);
+
       g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                   "The response is too large (%" G_GSIZE_FORMAT " bytes)", len);
+                   _("The provider sent %s at once, more than Deliverability reads"), size);
       return NULL;
     }
 
   if (nesting_depth (data, len, DLV_JSON_MAX_DEPTH) > DLV_JSON_MAX_DEPTH)
     {
       g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                   "The response is nested too deeply to be an events page");
+                   _("The provider sent data nested too deeply to be a list of events"));
       return NULL;
     }
 
@@ -237,7 +240,7 @@ dlv_json_load (const char  *data,
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
       g_set_error (error, DLV_PROVIDER_ERROR, DLV_PROVIDER_ERROR_BAD_RESPONSE,
-                   "The response is not valid JSON: %s", local_error->message);
+                   _("The provider sent something that is not JSON: %s"), local_error->message);
       return NULL;
     }
 
