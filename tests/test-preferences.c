@@ -832,7 +832,9 @@ test_remove_account (void)
   adw_message_dialog_response (dialog, "remove");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  /* Removed in a worker: the window stays responsive meanwhile. */
+  /* Removed in a worker: the row says so, and the window stays responsive. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Removing…");
+  g_assert_false (gtk_widget_get_sensitive (row));
   iterate_until (accounts_fewer_than, GUINT_TO_POINTER (before), 10);
   g_assert_cmpuint (count_accounts (), ==, before - 1);
   iterate_until (key_gone, NULL, 10);

@@ -129,6 +129,19 @@ remove_account_cb (GObject      *source,
 }
 
 static void
+show_removing (AdwActionRow *row)
+{
+  GtkWidget *spinner = gtk_spinner_new ();
+
+  gtk_spinner_start (GTK_SPINNER (spinner));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spinner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Removing the account"), -1);
+  adw_action_row_add_suffix (row, spinner);
+  adw_action_row_set_subtitle (row, _("Removing…"));
+  gtk_widget_set_sensitive (GTK_WIDGET (row), FALSE);
+}
+
+static void
 remove_response_cb (AdwMessageDialog     *dialog,
                     const char           *response,
                     DlvPreferencesWindow *self)
@@ -141,6 +154,9 @@ remove_response_cb (AdwMessageDialog     *dialog,
 
   if (g_strcmp0 (response, "remove") != 0 || store == NULL)
     return;
+
+  /* Deleting a big account's messages takes a while: the row says so. */
+  show_removing (g_object_get_data (G_OBJECT (dialog), "dlv-account-row"));
 
   job = g_new0 (RemoveAccount, 1);
   job->store_path = g_strdup (dlv_store_get_path (store));
@@ -185,6 +201,9 @@ remove_clicked_cb (GtkButton            *button,
   g_object_set_data_full (G_OBJECT (dialog), "dlv-account-id",
                           g_memdup2 (account_id, sizeof *account_id), g_free);
   g_object_set_data_full (G_OBJECT (dialog), "dlv-account-provider", g_strdup (provider), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "dlv-account-row",
+                          g_object_ref (gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW)),
+                          g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
 
   gtk_window_present (GTK_WINDOW (dialog));
