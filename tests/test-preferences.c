@@ -996,7 +996,7 @@ test_every_provider (void)
       g_assert_cmpint (gtk_widget_get_visible (dialog_row (dialog, "Sending domain")), ==,
                        (info->needs & DLV_PROVIDER_NEEDS_DOMAIN) != 0);
       g_assert_cmpint (gtk_widget_get_visible (dialog_row (dialog, "Region")), ==,
-                       (info->needs & DLV_PROVIDER_HAS_REGION) != 0);
+                       dlv_provider_info_has_region (info));
       g_assert_nonnull (find_maybe (GTK_WIDGET (dialog), is_label_containing, info->key_help));
       if (info->secret_label != NULL)
         {
@@ -1024,7 +1024,7 @@ test_every_provider (void)
       save_screenshot (GTK_WIDGET (dialog), shot);
       gtk_window_set_default_size (GTK_WINDOW (dialog), 540, 700);
 
-      if (info->needs & DLV_PROVIDER_HAS_REGION)
+      if (dlv_provider_info_has_region (info))
         {
           GtkWidget *region = dialog_row (dialog, "Region");
           GListModel *regions = adw_combo_row_get_model (ADW_COMBO_ROW (region));

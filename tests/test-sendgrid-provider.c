@@ -790,7 +790,7 @@ test_security (DlvProviderFixture *f,
   g_assert_nonnull (info);
   g_assert_cmpuint (info->retry_window_hours, ==, 72);
   g_assert_cmpuint (info->min_poll_seconds, >=, 10);
-  g_assert_true (info->needs & DLV_PROVIDER_HAS_REGION);
+  g_assert_true (dlv_provider_info_has_region (info));
   g_assert_false (info->needs & DLV_PROVIDER_NEEDS_DOMAIN);
 
   g_assert_null (dlv_providers_create (info, &plain, KEY, NULL, &error));

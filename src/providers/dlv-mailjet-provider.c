@@ -377,7 +377,7 @@ const DlvProviderInfo dlv_mailjet_provider_info = {
   .retry_window_hours = 72,
   /* No documented rate limit: a minute keeps a round of pages and history lookups gentle. */
   .min_poll_seconds = 60,
-  .needs = DLV_PROVIDER_NEEDS_SECRET | DLV_PROVIDER_HAS_REGION,
+  .needs = DLV_PROVIDER_NEEDS_SECRET,
   .base_url = "https://api.mailjet.com",
   .alt_region = "us",
   .base_url_alt = "https://api.us.mailjet.com",

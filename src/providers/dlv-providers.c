@@ -71,6 +71,13 @@ dlv_providers_title (const char *name)
   return name != NULL ? name : "";
 }
 
+/* Whether the provider has a second regional endpoint (EU, or Mailjet's US). */
+gboolean
+dlv_provider_info_has_region (const DlvProviderInfo *info)
+{
+  return info->alt_region != NULL && info->base_url_alt != NULL;
+}
+
 /* "sendgrid, mailgun, …" for error messages and help. */
 char *
 dlv_providers_names (void)
@@ -181,8 +188,7 @@ dlv_providers_create (const DlvProviderInfo     *info,
   g_return_val_if_fail (info != NULL, NULL);
   g_return_val_if_fail (settings != NULL, NULL);
 
-  alt = (info->needs & DLV_PROVIDER_HAS_REGION) &&
-        g_strcmp0 (settings->region, info->alt_region) == 0;
+  alt = dlv_provider_info_has_region (info) && g_strcmp0 (settings->region, info->alt_region) == 0;
   base_url = settings->base_url != NULL ? settings->base_url : alt ? info->base_url_alt : info->base_url;
 
   if (is_blank (api_key))

@@ -16,7 +16,6 @@ typedef enum
 {
   DLV_PROVIDER_NEEDS_SECRET = 1 << 0,   /* a key and a secret (Mailjet) */
   DLV_PROVIDER_NEEDS_DOMAIN = 1 << 1,   /* events are read per sending domain (Mailgun) */
-  DLV_PROVIDER_HAS_REGION = 1 << 2,     /* a second regional endpoint: base_url_alt */
 } DlvProviderNeeds;
 
 /* What the app knows about a provider before talking to it. */
@@ -28,7 +27,7 @@ typedef struct
   guint min_poll_seconds;       /* documented floor between polls */
   DlvProviderNeeds needs;
   const char *base_url;         /* default region */
-  const char *alt_region;       /* "eu" or "us": the region base_url_alt serves */
+  const char *alt_region;       /* "eu" or "us": the region base_url_alt serves; NULL for none */
   const char *base_url_alt;
   const char *key_label;        /* N_(): "API key", "Server token"… */
   const char *secret_label;     /* N_(), or NULL */
@@ -53,6 +52,7 @@ typedef struct
 
 const DlvProviderInfo * const *dlv_providers_list       (void);
 const DlvProviderInfo *dlv_providers_lookup             (const char                *name);
+gboolean               dlv_provider_info_has_region     (const DlvProviderInfo     *info);
 char                  *dlv_providers_names              (void);
 const char            *dlv_providers_title              (const char                *name);
 

@@ -1124,7 +1124,7 @@ const DlvProviderInfo dlv_sendgrid_provider_info = {
   .retry_window_hours = 72,
   /* Email Logs publishes no rate; each round lists, then reads details. */
   .min_poll_seconds = 60,
-  .needs = DLV_PROVIDER_HAS_REGION,
+  .needs = 0,
   .base_url = "https://api.sendgrid.com",
   .alt_region = "eu",
   .base_url_alt = "https://api.eu.sendgrid.com",

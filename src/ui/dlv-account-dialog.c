@@ -210,7 +210,7 @@ settings_from_form (DlvAccountDialog      *self,
 {
   DlvAccountSettings *settings = g_new0 (DlvAccountSettings, 1);
 
-  if ((info->needs & DLV_PROVIDER_HAS_REGION) && info->alt_region != NULL &&
+  if (dlv_provider_info_has_region (info) &&
       adw_combo_row_get_selected (self->region_row) == 1)
     settings->region = g_strdup (info->alt_region);
   if (info->needs & DLV_PROVIDER_NEEDS_DOMAIN)
@@ -406,7 +406,7 @@ set_region_model (DlvAccountDialog      *self,
 {
   g_autoptr(GtkStringList) regions = gtk_string_list_new (NULL);
 
-  if ((info->needs & DLV_PROVIDER_HAS_REGION) && info->alt_region != NULL)
+  if (dlv_provider_info_has_region (info))
     {
       g_autofree char *host = dup_host (info->base_url);
       g_autofree char *alt_host = dup_host (info->base_url_alt);
@@ -454,7 +454,7 @@ apply_info (DlvAccountDialog      *self,
 
   set_region_model (self, info);
   gtk_widget_set_visible (GTK_WIDGET (self->region_row),
-                          (info->needs & DLV_PROVIDER_HAS_REGION) && info->alt_region != NULL);
+                          dlv_provider_info_has_region (info));
   gtk_widget_set_visible (GTK_WIDGET (self->domain_row), info->needs & DLV_PROVIDER_NEEDS_DOMAIN);
 
   gtk_label_set_text (self->key_help_label, info->key_help != NULL ? _(info->key_help) : "");
