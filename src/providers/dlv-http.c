@@ -142,12 +142,6 @@ dlv_http_set_max_body (DlvHttp *http,
   http->max_body = max_body;
 }
 
-const char *
-dlv_http_get_base_url (DlvHttp *http)
-{
-  return http->base_url;
-}
-
 /* The header that carries the key, sent with every request. */
 void
 dlv_http_set_auth (DlvHttp    *http,

@@ -24,7 +24,6 @@ DlvHttp    *dlv_http_new            (const char          *service,
                                      guint                timeout_seconds,
                                      GError             **error);
 void        dlv_http_free           (DlvHttp             *http);
-const char *dlv_http_get_base_url   (DlvHttp             *http);
 void        dlv_http_set_max_body   (DlvHttp             *http,
                                      gsize                max_body);
 void        dlv_http_set_auth       (DlvHttp             *http,

@@ -19,14 +19,6 @@
 #include "dlv-json-util.h"
 #include "dlv-providers.h"
 
-gboolean
-dlv_import_supports (const char *provider)
-{
-  const DlvProviderInfo *info = dlv_providers_lookup (provider);
-
-  return info != NULL && info->parse_page != NULL;
-}
-
 guint
 dlv_import_retry_window_hours (const char *provider)
 {

@@ -9,7 +9,6 @@
 
 G_BEGIN_DECLS
 
-gboolean      dlv_import_supports   (const char  *provider);
 guint         dlv_import_retry_window_hours (const char *provider);
 DlvEventPage *dlv_import_parse      (const char  *provider,
                                      const char  *data,
